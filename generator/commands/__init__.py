@@ -1,0 +1,1 @@
+"""One module per ``gongshi`` subcommand; each exposes ``register(subparsers)``."""
