@@ -119,3 +119,189 @@ def public_file_names(task: Task, entries: TaskEntries, available: Iterable[str]
     if entries.publish is not None:
         allowed.update(PUBLISHED_FILES)
     return sorted(names & allowed)
+
+
+# ---------------------------------------------------------------------------------------------
+# The public view (what the site shows) and the checks' draw context, from the draw record.
+
+
+def _calendar_context(model, as_of: dt.date, published, cancelled):
+    from .checks.context import CheckContext
+
+    return CheckContext.for_model(model, as_of, published=published, cancelled=cancelled)
+
+
+def _published_dates(tasks_entries: Mapping[str, TaskEntries]) -> dict[str, dt.date]:
+    return {t: beijing_date(e.publish) for t, e in tasks_entries.items() if e.publish is not None}
+
+
+def _listing_rows(data: bytes):
+    from .protocol.listing import parse_listing
+    from .site.view import ListingRow
+
+    return tuple(
+        ListingRow(ln.code, ln.stratum, ln.ticket, tuple(ln.inspectors), tuple(ln.experts), ln.fallback)
+        for ln in parse_listing(data)
+    )
+
+
+def _strata_views(task: Task, entries: TaskEntries, files: Mapping[str, bytes]):
+    from .protocol.canonical import parse_csv
+    from .site.view import StratumView
+
+    if entries.announce is None:
+        return ()
+    revealed: dict[str, tuple] = {}
+    if "cutoffs.csv" in files:
+        for label, n, k, cutoff in parse_csv("cutoffs.csv", files["cutoffs.csv"]):
+            revealed[label] = (n, k, cutoff or None)
+    out = []
+    for i, s in enumerate(entries.announce.get("strata", ()), start=1):
+        name = task.strata[i - 1].name if i - 1 < len(task.strata) else s["label"]
+        n, k, cutoff = revealed.get(s["label"], (None, None, None))
+        out.append(StratumView(s["label"], name, s["N_before"], n, k, cutoff))
+    return tuple(out)
+
+
+def _commitment_overdue(task: Task, entries: TaskEntries, ctx, deadline_workdays: int) -> bool:
+    """A commitment not revealed by its deadline (PROTOCOL §7: cancel → 20 working days;
+    a completed task → its publication deadline)."""
+    from .workdays import CalendarGapError
+
+    if entries.announce is None or entries.reveal is not None:
+        return False
+    try:
+        if entries.cancel is not None:
+            due = ctx.calendar.add_workdays(beijing_date(entries.cancel), deadline_workdays)
+        elif entries.draw is not None and task.completion_date is not None:
+            due = ctx.calendar.add_workdays(task.completion_date, deadline_workdays)
+        else:
+            return False
+    except CalendarGapError:
+        return False
+    return ctx.as_of > due
+
+
+def public_view(model, data_dir, as_of: dt.date, record=None):
+    """What the site may show as of ``as_of`` (a ``generator.site.view.PublicView``)."""
+    from .checks.deadlines import publication_status
+    from .draws.record import log_prefix_files, read_record
+    from .site.view import Embargo, Publication, PublicView, TaskView
+    from .verifier.bundle import build_verify_py
+
+    record = record or read_record(data_dir)
+    shown = visible(record.entries, as_of)
+    by_task = {t.id: task_entries(shown, t.id) for t in model.tasks}
+    ctx = _calendar_context(model, as_of, _published_dates(by_task),
+                            frozenset(t for t, e in by_task.items() if e.cancel is not None))
+    views = []
+    embargo_codes: set[str] = set()
+    public_codes: set[str] = set()
+    embargo_ids: set[str] = set()
+    public_ids: set[str] = set()
+    secrets: set[str] = set()
+    for task in model.tasks:
+        entries = by_task[task.id]
+        bundle = record.bundles.get(task.id, {})
+        names = public_file_names(task, entries, bundle)
+        files = {n: bundle[n] for n in names}
+        state = task_state(task, entries, as_of)
+        published = state is TaskState.PUBLISHED
+        listing = _listing_rows(files["listing.csv"]) if published and "listing.csv" in files else None
+        if published and listing is None and "selected.csv" in files:  # audit mode
+            from .protocol.canonical import parse_csv
+            from .site.view import ListingRow
+
+            listing = tuple(ListingRow(c, "", "", tuple(i), tuple(x))
+                            for c, i, x in parse_csv("selected.csv", files["selected.csv"]))
+        results = tuple(model.results.get(task.id, ())) if published else None
+        status = publication_status(task, ctx, model.portal.deadline_workdays)
+        views.append(TaskView(
+            task=task, state=state,
+            announce=entries.announce, draw=entries.draw, reveal=entries.reveal,
+            publish=entries.publish, cancel=entries.cancel,
+            reassign=entries.reassigns, audit=entries.audits,
+            files=files, strata=_strata_views(task, entries, files),
+            listing=listing, results=results,
+            deadline=status.deadline,
+            publication=Publication(status.kind, status.deadline, status.published, status.workdays_late),
+            reassign_count=len(entries.reassigns),
+            commitment_overdue=_commitment_overdue(task, entries, ctx, model.portal.deadline_workdays),
+        ))
+        # Embargo: what the office's folder holds about this task that is not public yet.
+        hidden_listing = bundle.get("listing.csv") if listing is None else None
+        codes = {r.code for r in model.results.get(task.id, ())}
+        ids: set[str] = set()
+        if hidden_listing:
+            for row in _listing_rows(hidden_listing):
+                codes.add(row.code)
+                ids.update(row.inspector_ids)
+                secrets.add(row.ticket)
+        if listing is not None:
+            public_codes.update(r.code for r in listing)
+            for r in listing:
+                public_ids.update(r.inspector_ids)
+        else:
+            embargo_codes.update(codes)
+            embargo_ids.update(ids)
+        if entries.reveal is None and "code.txt" in bundle:
+            secrets.add(bundle["code.txt"].decode("ascii", "replace").strip())
+    embargo_codes -= public_codes
+    names = {model.enterprises[c].name for c in embargo_codes if c in model.enterprises}
+    names |= {i.name for i in model.inspectors if i.id in embargo_ids - public_ids}
+    size = len(shown) if len(shown) == len(record.entries) else _prefix_size(record.entries, shown)
+    return PublicView(
+        as_of=as_of,
+        tasks=tuple(views),
+        log_files=log_prefix_files(record, size),
+        verify_py=build_verify_py(),
+        embargo=Embargo(frozenset(embargo_codes), frozenset(names), frozenset(secrets)),
+    )
+
+
+def _prefix_size(entries, shown) -> int:
+    """Entries are visible by time and times never decrease, so the visible ones are a prefix."""
+    n = 0
+    for a, b in zip(entries, shown, strict=False):
+        if a is not b and a != b:
+            break
+        n += 1
+    return n
+
+
+def check_context_extras(data_dir, model, as_of: dt.date, secrets_dir=None):
+    """Draw information for ``gongshi check``: selections and groups (revealed listings, and
+    on the office's machine the not-yet-revealed ones under ``secrets/``), publication dates,
+    drawn and cancelled tasks, all as of ``as_of``."""
+    from pathlib import Path
+
+    from .draws.record import read_record
+    from .protocol.listing import parse_listing
+
+    record = read_record(data_dir)
+    shown = visible(record.entries, as_of)
+    by_task = {t.id: task_entries(shown, t.id) for t in model.tasks}
+    secrets_root = Path(secrets_dir) if secrets_dir else Path(data_dir).resolve().parent / "secrets"
+    selections: dict[str, frozenset[str]] = {}
+    groups: dict[str, dict[str, tuple[str, ...]]] = {}
+    for task_id, entries in by_task.items():
+        if entries.draw is None or entries.draw.get("status") != "ok":
+            continue
+        listing = record.bundles.get(task_id, {}).get("listing.csv")
+        if listing is None:
+            folder = secrets_root / task_id
+            names = sorted((p for p in folder.glob("listing-*.csv")),
+                           key=lambda p: int(p.stem.split("-")[1])) if folder.is_dir() else []
+            listing = names[-1].read_bytes() if names else None
+        if listing is None:
+            continue
+        lines = parse_listing(listing)
+        selections[task_id] = frozenset(ln.code for ln in lines)
+        groups[task_id] = {ln.code: tuple(ln.inspectors) for ln in lines}
+    return {
+        "selections": selections,
+        "groups": groups,
+        "published": _published_dates(by_task),
+        "drawn": frozenset(t for t, e in by_task.items() if e.draw is not None),
+        "cancelled": frozenset(t for t, e in by_task.items() if e.cancel is not None),
+    }

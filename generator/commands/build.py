@@ -1,0 +1,45 @@
+"""``gongshi build``: check the data and build the static site (atomic; refuses on errors)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..findings import DataError, sort_findings, summary
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "build", help="检查数据并生成公示网站",
+        description="检查数据，有错误时拒绝生成；生成到临时目录，完成后整体替换输出目录。")
+    p.add_argument("--data", default="data", help="数据目录（默认 data）")
+    p.add_argument("--as-of", default=None, help="按该日期（YYYY-MM-DD）确定公开内容，默认今天")
+    p.add_argument("--out", default="site", help="输出目录（默认 site）")
+    p.add_argument("--config", default=None, help="MkDocs 配置文件（默认仓库中的 mkdocs.yml）")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    from ..site.build import build_site
+    from ..site.source import resolve_as_of
+
+    try:
+        as_of = resolve_as_of(args.as_of)
+    except ValueError as exc:
+        print(f"gongshi build：{exc}", file=sys.stderr)
+        return 2
+    try:
+        out = build_site(args.data, as_of, args.out, args.config)
+    except DataError as exc:
+        for f in sort_findings(exc.findings):
+            print(f.text(), file=sys.stderr)
+        print(summary(exc.findings), file=sys.stderr)
+        print("数据有错误，未生成站点；原有站点保持不变。", file=sys.stderr)
+        return 1
+    except MkDocsException as exc:
+        print(f"gongshi build：生成失败，原有站点保持不变。\n{exc}", file=sys.stderr)
+        return 1
+    print(f"站点已生成：{out}（数据截至 {as_of.isoformat()}）")
+    return 0

@@ -1,0 +1,176 @@
+"""``gongshi commit TASK``: the announcement (PROTOCOL §5).
+
+Order of writes, so that a crash leaves nothing half-done: the secret and the exclusions go to
+``secrets/<task>/`` and the public inputs to ``data/draws/<task>/`` first (nothing is public
+until the log says so), and the ``announce`` entry is appended last: the log is the commit point.
+A rerun after a crash before the append simply starts again with a fresh secret.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+
+from ..model import Model
+from ..protocol import engine
+from ..protocol.canonical import write_csv
+from ..protocol.derive import members
+from ..protocol.errors import ProtocolError
+from ..protocol.exclusions import SAME_ITEM_SAME_YEAR, build_exclusions
+from ..protocol.listing import parse_listing
+from ..protocol.params import PROTOCOL, build_params, validate_params
+from ..protocol.tickets import hash_chain
+from ..state import BEIJING, entry_time
+from ..tlog.entries import format_time
+from . import inputs
+from .logio import append_entry
+from .workspace import DrawRefused, Workspace
+
+SecretSource = Callable[[], bytes]
+
+
+def os_secret() -> bytes:
+    """32 bytes from the operating system's CSPRNG (PROTOCOL §5.1)."""
+    return os.urandom(32)
+
+
+def canonical_inputs(model: Model, audit: bool) -> dict[str, bytes]:
+    files = {
+        "directory.csv": write_csv(
+            "directory.csv",
+            ((r["code"], r["type"], r["industry"], r["industry_risk"], r["unit"], r["registered"],
+              r["status"]) for r in inputs.directory_rows(model)),
+        ),
+        "roster.csv": write_csv(
+            "roster.csv",
+            ((r["id"], r["unit"], r["qualified"], r["expertise"], r["cap"], r["recusals"])
+             for r in inputs.roster_rows(model)),
+        ),
+        "experts.csv": write_csv(
+            "experts.csv",
+            ((r["id"], r["expertise"], r["recusals"]) for r in inputs.experts_rows(model)),
+        ),
+    }
+    if audit:
+        files["risk.csv"] = write_csv(
+            "risk.csv", ((r["code"], r["risk"]) for r in inputs.risk_rows(model))
+        )
+    return files
+
+
+def referenced_selections(ws: Workspace, model: Model, task_id: str, year: int) -> dict[str, dict[str, str]]:
+    """For same-item-same-year: {task: {code: ticket}} of the tasks it must exclude on."""
+    task = model.task(task_id)
+    assert task is not None
+    out: dict[str, dict[str, str]] = {}
+    entries = ws.entries()
+    for other in model.tasks:
+        if other.id == task_id or not set(other.items) & set(task.items):
+            continue
+        draw = next((e for e in entries if e["task"] == other.id and e["type"] == "draw"), None)
+        if draw is None or draw.get("status") != "ok":
+            continue
+        if entry_time(draw).astimezone(BEIJING).year != year:
+            continue
+        listing = ws.public_files(other.id).get("listing-0.csv") or ws.secret_files(other.id).get(
+            "listing-0.csv"
+        )
+        if listing is None:
+            raise DrawRefused(
+                f"任务 {task_id} 需要排除任务 {other.id} 已抽中的企业，但找不到其抽取名单"
+                f"（secrets/{other.id}/listing-0.csv）。请在保存该任务秘密的机器上执行 commit。"
+            )
+        out[other.id] = {line.code: line.ticket for line in parse_listing(listing)}
+    return out
+
+
+def validate_params_of(task) -> list:
+    """Every problem of the task's parameter object, not only the first."""
+    raw = inputs.params_from_task(task)
+    return validate_params({"protocol": PROTOCOL, **raw})
+
+
+def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSource = os_secret) -> dict:
+    """Announce ``task_id``; returns the appended ``announce`` entry."""
+    task = model.task(task_id)
+    if task is None:
+        raise DrawRefused(f"找不到任务 {task_id}：data/tasks/ 中没有编号为 {task_id} 的任务文件。")
+    entries = ws.entries()
+    if any(e["task"] == task_id and e["type"] == "announce" for e in entries):
+        raise DrawRefused(
+            f"任务 {task_id} 已经公告（commit）过，不能再次公告。如需重新抽取，请新建一个任务文件，"
+            f"在其中写明“重抽自: {task_id}”，并对新任务执行 commit。"
+        )
+    if task.redraw_of and not any(
+        e["task"] == task.redraw_of and e["type"] == "announce" for e in entries
+    ):
+        raise DrawRefused(f"任务 {task_id} 写明重抽自 {task.redraw_of}，但该任务尚未公告。")
+
+    now = ws.now()
+    try:
+        params = build_params(**inputs.params_from_task(task))
+    except ProtocolError as exc:
+        problems = validate_params_of(task)
+        raise DrawRefused("任务参数不符合协议：\n" + "\n".join(f"- {p}" for p in problems or [exc])) from exc
+    files = canonical_inputs(model, audit=task.mode == "audit")
+
+    secret = secret_source()
+    if len(secret) != 32:
+        raise ValueError("secret must be 32 bytes")
+    commitment, code = hash_chain(secret, task.n)
+    seen = {e.get("commitment") for e in entries} | {e.get("code") for e in entries}
+    if commitment.hex() in seen or code.hex() in seen:
+        raise DrawRefused("新生成的承诺值与日志中已有的承诺或代码相同，拒绝公告。请重新执行 commit。")
+
+    exclusions = write_csv("exclusions.csv", [])
+    if SAME_ITEM_SAME_YEAR in task.exclusion_rules:
+        referenced = referenced_selections(ws, model, task_id, now.astimezone(BEIJING).year)
+        population = (code_ for code_, _label, _unit in members(params, files))
+        exclusions = build_exclusions(population, referenced)
+
+    announcement = engine.announce(params, files, exclusions, code, format_time(now))
+    if not announcement.ok:
+        raise DrawRefused(
+            f"任务 {task_id} 不能公告：\n" + "\n".join(f"- {r}" for r in announcement.refusals)
+        )
+
+    ws.write_secret(task_id, "secret", secret.hex().encode("ascii") + b"\n")
+    ws.write_secret(task_id, "exclusions.csv", exclusions)
+    if "risk.csv" in files:
+        ws.write_secret(task_id, "risk.csv", files["risk.csv"])
+    ws.write_public(task_id, "params.json", announcement.params_bytes)
+    for name in ("directory.csv", "roster.csv", "experts.csv"):
+        ws.write_public(task_id, name, files[name])
+
+    fields: dict = {
+        "type": "announce",
+        "task": task_id,
+        "commitment": commitment.hex(),
+        "n": task.n,
+        "params_sha256": announcement.params_sha256,
+        "inputs": announcement.inputs,
+        "strata": announcement.strata,
+        "sources": params["sources"],
+    }
+    if task.redraw_of:
+        fields["redraw_of"] = task.redraw_of
+    return append_entry(ws, fields, now)
+
+
+def task_files(ws: Workspace, task_id: str) -> tuple[dict, dict[str, bytes], bytes]:
+    """The committed params, input files and exclusions of an announced task."""
+    import json
+
+    public = ws.public_files(task_id)
+    secret = ws.secret_files(task_id)
+    if "params.json" not in public:
+        raise DrawRefused(f"任务 {task_id} 尚未公告（没有 data/draws/{task_id}/params.json）。")
+    params = json.loads(public["params.json"])
+    files: Mapping[str, bytes] = {n: public[n] for n in ("directory.csv", "roster.csv", "experts.csv")}
+    files = dict(files)
+    if "risk.csv" in secret:
+        files["risk.csv"] = secret["risk.csv"]
+    exclusions = secret.get("exclusions.csv") or public.get("exclusions.csv")
+    if exclusions is None:
+        raise DrawRefused(f"找不到任务 {task_id} 的排除名单（secrets/{task_id}/exclusions.csv）。")
+    return params, files, exclusions

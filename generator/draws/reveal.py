@@ -1,0 +1,109 @@
+"""``gongshi reveal`` and ``gongshi publish`` (PROTOCOL §7–§9, §11).
+
+Reveal moves the one-time code and the draw record from ``secrets/<task>/`` into the task's
+public folder and appends ``reveal``; publish writes the canonical ``results.csv`` and appends
+``publish`` with its hash. Files first, log entry last.
+"""
+
+from __future__ import annotations
+
+from ..model import Model
+from ..protocol.canonical import parse_csv, write_csv
+from ..protocol.encoding import sha256_hex
+from ..protocol.listing import parse_listing
+from ..protocol.tickets import hash_chain
+from ..state import BEIJING
+from .commit import task_files
+from .logio import append_entry
+from .workspace import DrawRefused, Workspace
+
+
+def _listing_names(secret: dict[str, bytes]) -> list[str]:
+    names = [n for n in secret if n.startswith("listing-") and n.endswith(".csv")]
+    return sorted(names, key=lambda n: int(n[len("listing-"):-len(".csv")]))
+
+
+def reveal(ws: Workspace, model: Model, task_id: str, auditors: list[str] | None = None) -> dict:
+    task = model.task(task_id)
+    entries = ws.task_entries(task_id)
+    if task is None or entries.announce is None:
+        raise DrawRefused(f"任务 {task_id} 尚未公告，无可揭示的内容。")
+    if entries.reveal is not None:
+        raise DrawRefused(f"任务 {task_id} 已于 {entries.reveal['time']} 揭示。")
+    now = ws.now()
+    today = now.astimezone(BEIJING).date()
+    if entries.cancel is None:
+        if entries.draw is None:
+            raise DrawRefused(f"任务 {task_id} 尚未抽取，不能揭示。")
+        if task.completion_date is None or task.completion_date > today:
+            raise DrawRefused(
+                f"任务 {task_id} 尚未检查完成（任务文件中的“完成日期”未填写或晚于今天），"
+                "检查完成前不得公开抽取名单。"
+            )
+    params, _files, exclusions = task_files(ws, task_id)
+    for row in parse_csv("exclusions.csv", exclusions):
+        ref = row[2]
+        if ws.task_entries(ref).reveal is None:
+            raise DrawRefused(f"任务 {task_id} 排除了任务 {ref} 抽中的企业，须在任务 {ref} 揭示之后才能揭示。")
+
+    secret = ws.read_secret(task_id)
+    _c, code = hash_chain(secret, params["n"])
+    record = ws.secret_files(task_id)
+    audit = params["mode"] == "audit"
+    fields: dict = {"type": "reveal", "task": task_id}
+    if entries.draw is None:  # cancelled before its draw: only the code
+        if not audit:
+            ws.write_public(task_id, "code.txt", code.hex().encode("ascii") + b"\n")
+    else:
+        names = _listing_names(record)
+        last = record[names[-1]]
+        ws.write_public(task_id, "exclusions.csv", exclusions)
+        if audit:
+            rows = [(ln.code, ln.inspectors, ln.experts) for ln in parse_listing(last)]
+            ws.write_public(task_id, "selected.csv", write_csv("selected.csv", rows))
+        else:
+            for name in names:
+                ws.write_public(task_id, name, record[name])
+            ws.write_public(task_id, "listing.csv", last)
+            ws.write_public(task_id, "cutoffs.csv", record["cutoffs.csv"])
+            ws.write_public(task_id, "code.txt", code.hex().encode("ascii") + b"\n")
+    if audit:
+        if not auditors:
+            raise DrawRefused("审计模式的任务揭示时须用 --auditor 指定至少一名审计人员。")
+        fields["auditors"] = sorted(auditors)
+    else:
+        fields["code"] = code.hex()
+    return append_entry(ws, fields, now)
+
+
+def results_csv(model: Model, task_id: str) -> bytes:
+    rows = [
+        (r.code, r.inspected, r.completed, sorted(set(r.results)), sorted(set(r.followups)))
+        for r in model.results.get(task_id, ())
+    ]
+    return write_csv("results.csv", rows)
+
+
+def publish(ws: Workspace, model: Model, task_id: str) -> dict:
+    entries = ws.task_entries(task_id)
+    if entries.reveal is None:
+        raise DrawRefused(f"任务 {task_id} 尚未揭示抽取结果，请先执行 gongshi reveal {task_id}。")
+    if entries.cancel is not None:
+        raise DrawRefused(f"任务 {task_id} 已取消，没有检查结果可公示。")
+    data = results_csv(model, task_id)
+    public = ws.public_files(task_id)
+    listing = public.get("listing.csv") or public.get("selected.csv")
+    selected = {row.split(b",", 1)[0].decode() for row in (listing or b"").splitlines()}
+    selected.discard("code")
+    recorded = {row[0] for row in parse_csv("results.csv", data)}
+    if recorded != selected:
+        missing = sorted(selected - recorded)
+        extra = sorted(recorded - selected)
+        raise DrawRefused(
+            f"任务 {task_id} 的检查结果须恰好覆盖抽中的企业："
+            + (f"缺少 {len(missing)} 家（如 {', '.join(missing[:3])}）" if missing else "")
+            + (f"多出 {len(extra)} 家（如 {', '.join(extra[:3])}）" if extra else "")
+            + "。请修改 data/results/ 中的结果文件。"
+        )
+    ws.write_public(task_id, "results.csv", data)
+    return append_entry(ws, {"type": "publish", "task": task_id, "results_sha256": sha256_hex(data)}, ws.now())

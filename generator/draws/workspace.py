@@ -1,0 +1,105 @@
+"""Where a draw's files live, and reading them back.
+
+``data/draws/<task>/`` holds the task's public material (PROTOCOL §11 names); the site decides
+from the log what of it may be shown as of a date. ``secrets/<task>/`` holds the secret and,
+until reveal, the draw record (listings, cut-offs, exclusions). ``secrets/log.key`` is the
+office's Ed25519 signing key. Secrets are git-ignored, mode 0600, and never read by the build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..state import TaskEntries, task_entries
+from ..tlog.entries import parse_log
+from .fileio import write_atomic, write_secret
+
+Clock = Callable[[], dt.datetime]
+
+
+class DrawRefused(Exception):
+    """A draw operation refused, with a Chinese message saying what to change."""
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Workspace:
+    data_dir: Path
+    secrets_dir: Path
+    clock: Clock = field(default=system_clock)
+    key_name: str = "gongshi.example/log"  # the log key's name = checkpoint origin
+
+    @classmethod
+    def at(cls, data_dir: str | Path, secrets_dir: str | Path | None = None,
+           clock: Clock | None = None) -> Workspace:
+        data = Path(data_dir)
+        secrets = Path(secrets_dir) if secrets_dir else data.resolve().parent / "secrets"
+        return cls(data, secrets, clock or system_clock)
+
+    # -- paths -----------------------------------------------------------------------------
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "log"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "draws.jsonl"
+
+    @property
+    def key_file(self) -> Path:
+        return self.secrets_dir / "log.key"
+
+    def public_dir(self, task: str) -> Path:
+        return self.data_dir / "draws" / task
+
+    def secret_dir(self, task: str) -> Path:
+        return self.secrets_dir / task
+
+    # -- log ---------------------------------------------------------------------------------
+    def entries(self) -> list[dict]:
+        if not self.log_file.exists():
+            return []
+        return parse_log(self.log_file.read_bytes())
+
+    def task_entries(self, task: str) -> TaskEntries:
+        return task_entries(self.entries(), task)
+
+    # -- files -------------------------------------------------------------------------------
+    def public_files(self, task: str) -> dict[str, bytes]:
+        folder = self.public_dir(task)
+        if not folder.is_dir():
+            return {}
+        return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+    def secret_files(self, task: str) -> dict[str, bytes]:
+        folder = self.secret_dir(task)
+        if not folder.is_dir():
+            return {}
+        return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+    def write_public(self, task: str, name: str, data: bytes) -> None:
+        write_atomic(self.public_dir(task) / name, data)
+
+    def write_secret(self, task: str, name: str, data: bytes) -> None:
+        write_secret(self.secret_dir(task) / name, data)
+
+    def read_secret(self, task: str) -> bytes:
+        path = self.secret_dir(task) / "secret"
+        if not path.exists():
+            raise DrawRefused(
+                f"找不到任务 {task} 的秘密文件 {path}。秘密只保存在执行 commit 的机器上；"
+                "请在那台机器上操作，或从其安全备份恢复 secrets/ 目录。"
+            )
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
+    def now(self) -> dt.datetime:
+        moment = self.clock()
+        if moment.tzinfo is None:
+            raise ValueError("clock must return an aware datetime")
+        return moment.astimezone(dt.UTC).replace(microsecond=0)

@@ -1,0 +1,111 @@
+"""What every loader shares: the collector of findings and small value parsers.
+
+Loaders never stop at the first problem: each appends findings to a :class:`LoadContext` and
+goes on with the next row (MkDocs' configuration validation works the same way), so the office
+fixes everything in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+
+from ..findings import ERROR, WARNING, Finding
+from ..model import Origin
+
+ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_SPLIT = re.compile(r"[、;；,，\r\n]+")
+TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓", "具备", "具有"}
+FALSE_WORDS = {"否", "无", "n", "no", "false", "0", "×", "不具备", "不具有"}
+
+
+@dataclass
+class LoadContext:
+    data_dir: Path
+    findings: list[Finding] = field(default_factory=list)
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.data_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def error(self, rule: str, message: str, origin: Origin | None, **kw) -> None:
+        self.findings.append(Finding.at(ERROR, rule, message, origin, **kw))
+
+    def warning(self, rule: str, message: str, origin: Origin | None, **kw) -> None:
+        self.findings.append(Finding.at(WARNING, rule, message, origin, **kw))
+
+
+def text(value: object) -> str:
+    """A cell as text: None -> '', NFC, stripped; integral floats without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def split_multi(value: object) -> tuple[str, ...]:
+    """A multi-valued cell (、 ; ； , ， or line breaks) or a YAML list -> unique values in order."""
+    if value is None:
+        return ()
+    parts = value if isinstance(value, list | tuple) else _SPLIT.split(text(value))
+    out: list[str] = []
+    for part in parts:
+        t = text(part)
+        if t and t not in out:
+            out.append(t)
+    return tuple(out)
+
+
+def parse_bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    t = text(value).lower()
+    if t in TRUE_WORDS:
+        return True
+    if t in FALSE_WORDS:
+        return False
+    return None
+
+
+def compact_code(value: object) -> str:
+    """NFKC, upper case, no spaces or hyphens (python-stdnum ``compact``)."""
+    return uscc.compact(unicodedata.normalize("NFKC", text(value)).replace("\u3000", ""))
+
+
+def code_problem(code: str) -> str | None:
+    """Why a compacted 统一社会信用代码 is invalid (Chinese), or None when it is valid."""
+    try:
+        uscc.validate(code)
+    except InvalidLength:
+        return f"统一社会信用代码应为 18 位，实际为 {len(code)} 位"
+    except InvalidChecksum:
+        return (
+            "统一社会信用代码校验位不正确（GB 32100：第 18 位应为 "
+            f"{uscc.calc_check_digit(code[:17])}）"
+        )
+    except ValidationError:
+        return "统一社会信用代码格式不正确（前 8 位应为数字，其余为 0-9 和除 I、O、S、V、Z 外的大写字母）"
+    return None
+
+
+CODE_FIX = "请对照营业执照核对并改正该代码；若企业确无该代码，请从本文件中删除此行。"
+
+
+def resolve_unit(units: tuple, value: str) -> str | None:
+    """A unit written as its id or its name -> its id (ids compare ignoring case)."""
+    for u in units:
+        if u.id == value or u.name == value:
+            return u.id
+    low = value.lower()
+    for u in units:
+        if u.id.lower() == low:
+            return u.id
+    return None

@@ -1,0 +1,113 @@
+"""Rows and YAML records -> field dictionaries, with findings for headers and keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Origin
+from . import headers as H
+from .base import LoadContext
+from .tabular import TableError, read_table
+from .yamlio import line_of
+
+
+@dataclass(frozen=True)
+class Row:
+    file: str
+    row: int
+    values: dict[str, object]  # field -> raw cell
+    columns: dict[str, str]  # field -> header as written in the file
+
+    def origin(self, fld: str | None = None) -> Origin:
+        return Origin(self.file, self.row, self.columns.get(fld) if fld else None)
+
+    def column(self, fld: str, table: H.Table) -> str:
+        return self.columns.get(fld) or H.canonical(table, fld)
+
+
+def read_rows(
+    ctx: LoadContext,
+    path: Path,
+    table: H.Table,
+    required: tuple[str, ...],
+    ignore: tuple[str, ...] = (),
+    what: str = "",
+) -> Iterator[Row]:
+    """Yield the data rows of one CSV/XLSX file; report unreadable files and missing columns."""
+    rel = ctx.rel(path)
+    try:
+        tab = read_table(path)
+    except TableError as exc:
+        ctx.error("schema.file", str(exc), Origin(rel), fix="按提示另存文件后重新运行 gongshi check。")
+        return
+    found, unknown, dups = H.match_headers(table, tab.headers, ignore)
+    for _i, header in unknown:
+        ctx.warning(
+            "schema.unknown_column",
+            f"无法识别的列名「{header}」，该列已忽略",
+            Origin(rel, 1, header),
+            fix="可用的列名：" + "、".join(v[0] for k, v in table.items()) + "；若该列不需要可删除。",
+        )
+    for fld, i in dups:
+        ctx.error(
+            "schema.duplicate_column",
+            f"列「{tab.headers[i]}」与列「{tab.headers[found[fld]]}」表示同一字段「{H.canonical(table, fld)}」",
+            Origin(rel, 1, tab.headers[i]),
+            fix="删除其中一列。",
+        )
+    missing = [f for f in required if f not in found]
+    if missing:
+        names = "、".join(H.canonical(table, f) for f in missing)
+        ctx.error(
+            "schema.missing_column",
+            f"{what or '文件'}缺少必需的列：{names}",
+            Origin(rel, 1),
+            fix=f"在第 1 行（表头）加上列「{names}」；列名也可用其常见别名。",
+        )
+        return
+    columns = {fld: tab.headers[i] for fld, i in found.items()}
+    for row_no, cells in tab.rows:
+        values = {fld: (cells[i] if i < len(cells) else None) for fld, i in found.items()}
+        yield Row(rel, row_no, values, columns)
+
+
+def record(
+    ctx: LoadContext, table: H.Table, data: object, file: str, what: str
+) -> tuple[dict[str, object], Origin] | None:
+    """Map one YAML mapping's keys to fields; warn about unknown keys. None if not a mapping."""
+    line = line_of(data)
+    origin = Origin(file, line)
+    if not isinstance(data, dict):
+        ctx.error(
+            "schema.type",
+            f"{what}应为“键: 值”的映射，实际为 {type(data).__name__}",
+            origin,
+            value=data,
+            fix="按 ARCHITECTURE.md 中的格式书写。",
+        )
+        return None
+    fields, unknown = H.map_keys(table, data)
+    for key in unknown:
+        ctx.warning(
+            "schema.unknown_key",
+            f"{what}中无法识别的键「{key}」，已忽略",
+            Origin(file, line_of(data, key), key),
+            fix="可用的键：" + "、".join(v[0] for v in table.values()) + "。",
+        )
+    return fields, origin
+
+
+def key_origin(data: object, file: str, table: H.Table, fld: str) -> Origin:
+    """The origin (file, line, canonical key name) of a field of a YAML mapping."""
+    line = None
+    if isinstance(data, dict):
+        names = H.lookup(table)
+        for key in data:
+            if names.get(H.normalise(key)) == fld:
+                line = line_of(data, str(key))
+                break
+        else:
+            line = line_of(data)
+    return Origin(file, line, H.canonical(table, fld))

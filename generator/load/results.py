@@ -1,0 +1,89 @@
+"""data/results/<task>.csv|xlsx: one row per inspected enterprise of a task.
+
+检查结果 and 后续处置 take one or more values (labels as the office writes them, or codes),
+separated by 、 ; ； , ， or line breaks. 企业名称 is ignored (the directory is authoritative).
+"""
+
+from __future__ import annotations
+
+from ..model import Origin, Result, Vocabularies
+from . import headers as H
+from .base import CODE_FIX, LoadContext, code_problem, compact_code, text
+from .dates import DATE_FORMS, parse_date
+from .records import Row, read_rows
+from .tabular import table_files
+from .vocab import resolve_many, split_values
+
+REQUIRED = ("code", "inspected", "results")
+
+
+def load_results(ctx: LoadContext, vocab: Vocabularies, task_ids: set[str]) -> dict[str, tuple[Result, ...]]:
+    out: dict[str, list[Result]] = {}
+    for path in table_files(ctx.data_dir / "results"):
+        task = path.stem
+        if task in out:
+            ctx.error("duplicates.file", f"任务 {task} 有两个结果文件（.csv 与 .xlsx）", Origin(ctx.rel(path)),
+                      fix="只保留一个结果文件。")
+            continue
+        if task not in task_ids:
+            ctx.error("references.task", f"结果文件对应的任务 {task} 不存在（data/tasks/{task}.yaml）",
+                      Origin(ctx.rel(path)), value=task,
+                      fix="结果文件名应为任务编号，例如 results/2023-01.csv。")
+        rows = out.setdefault(task, [])
+        for row in read_rows(ctx, path, H.RESULTS, REQUIRED, what="结果文件"):
+            r = _result(ctx, task, row, vocab)
+            if r is not None:
+                rows.append(r)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _result(ctx: LoadContext, task: str, row: Row, vocab: Vocabularies) -> Result | None:
+    v = row.values
+    ok = True
+
+    def col(fld: str) -> str:
+        return row.column(fld, H.RESULTS)
+
+    raw_code = text(v.get("code"))
+    code = compact_code(raw_code)
+    problem = code_problem(code) if code else "统一社会信用代码为空"
+    if problem:
+        ctx.error("uscc.checksum" if "校验位" in problem else "uscc.format", problem, row.origin("code"),
+                  column=col("code"), value=raw_code, fix=CODE_FIX)
+        ok = False
+    dates = {}
+    for fld in ("inspected", "completed"):
+        raw = v.get(fld)
+        if raw is None or text(raw) == "":
+            if fld == "inspected":
+                ctx.error("schema.required", "「检查日期」不能为空", row.origin(fld), column=col(fld),
+                          fix=f"日期写作 {DATE_FORMS}。")
+                ok = False
+            continue
+        try:
+            dates[fld] = parse_date(raw)
+        except ValueError as exc:
+            ctx.error("schema.date", str(exc), row.origin(fld), column=col(fld), value=text(raw),
+                      fix=f"日期写作 {DATE_FORMS}。")
+            ok = False
+    raw_results = split_values(vocab.results, v.get("results"))
+    if not raw_results:
+        ctx.error("schema.required", "「检查结果」不能为空", row.origin("results"), column=col("results"),
+                  fix="填写一个或多个检查结果，例如 未发现问题。")
+        ok = False
+    results = resolve_many(ctx, vocab.results, raw_results, row.origin("results"), col("results"))
+    followups = ()
+    if "followups" in row.values:
+        raw_f = split_values(vocab.followups, v.get("followups"))
+        followups = resolve_many(ctx, vocab.followups, raw_f, row.origin("followups"), col("followups"))
+        ok = ok and len(followups) == len(raw_f)
+    if not ok or len(results) != len(raw_results):
+        return None
+    inspected = dates["inspected"]
+    completed = dates.get("completed", inspected)
+    if completed < inspected:
+        ctx.error("schema.dates", f"完成日期 {completed} 早于检查日期 {inspected}", row.origin("completed"),
+                  column=col("completed"), value=completed, fix="改正完成日期。")
+        return None
+    return Result(task=task, code=code, inspected=inspected, completed=completed, results=results,
+                  followups=followups, note=text(v.get("note")), origin=row.origin())

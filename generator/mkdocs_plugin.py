@@ -1,0 +1,147 @@
+"""MkDocs plugin ``gongshi``: loads and checks the office's records, adds the generated pages.
+
+Works the same from ``gongshi build`` (which injects an already checked model and view) and from
+plain ``mkdocs build`` / ``mkdocs serve`` (options ``data_dir`` and ``as_of``; environment
+``GONGSHI_DATA`` and ``GONGSHI_AS_OF``). Generated pages are rendered to HTML by
+``generator.site.pages`` and only wrapped by Material; they stay out of the navigation except
+the few section pages that ``mkdocs.yml`` names. After the build, Pagefind indexes the output
+and the leak scanner checks every file; a leak fails the build.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import subprocess
+import sys
+
+from markupsafe import escape
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from .findings import DataError
+from .model import Model
+from .site import downloads, feed, leak, pages, source
+from .site.view import PublicView
+
+log = get_plugin_logger(__name__)
+
+
+class GongshiConfig(Config):
+    data_dir = c.Type(str, default="data")
+    as_of = c.Type(str, default="")
+    pagefind = c.Type(bool, default=True)
+    leak_scan = c.Type(bool, default=True)
+
+
+class GongshiPlugin(BasePlugin[GongshiConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.prepared: tuple[Model, PublicView] | None = None  # set by gongshi build
+        self.model: Model | None = None
+        self.view: PublicView | None = None
+        self.pages: dict[str, pages.GeneratedPage] = {}
+
+    # -- configuration --------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.prepared is not None:
+            self.model, self.view = self.prepared
+        else:
+            data_dir = os.environ.get("GONGSHI_DATA") or self.config.data_dir
+            if data_dir != source.FIXTURES and not os.path.isabs(data_dir):
+                data_dir = os.path.join(os.path.dirname(config.config_file_path or "."), data_dir)
+            try:
+                as_of = source.resolve_as_of(os.environ.get("GONGSHI_AS_OF") or self.config.as_of)
+                self.model, self.view, findings = source.load_view(data_dir, as_of)
+            except DataError as exc:
+                text = "\n".join(f.text() for f in exc.findings if f.is_error)
+                raise PluginError(f"数据有错误，不能生成站点：\n{text}") from None
+            except ValueError as exc:
+                raise PluginError(str(exc)) from None
+            for f in findings:
+                log.warning(f.text())
+        portal = self.model.portal
+        # Material renders site_name unescaped: escape office text once here.
+        config.site_name = str(escape(portal.short_name or portal.office_name))
+        if not config.site_url and portal.site_url:
+            config.site_url = portal.site_url
+        config.extra["gongshi"] = {
+            "office_name": str(escape(portal.office_name)),
+            "demo": portal.demo,
+            "as_of": self.view.as_of.isoformat(),
+        }
+        # Reproducible sitemap dates and gzip mtime: the build date is the as-of date.
+        midnight = dt.datetime.combine(self.view.as_of, dt.time(), dt.timezone.utc)
+        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(midnight.timetuple()))
+        return config
+
+    # -- files ------------------------------------------------------------------------------
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.model is not None and self.view is not None
+        rendered = pages.render_pages(self.model, self.view)
+        self.pages = {p.src_uri: p for p in rendered}
+        for page in rendered:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(
+                config, page.src_uri, content=_placeholder(page),
+                inclusion=InclusionLevel.NOT_IN_NAV))
+        static = downloads.build_downloads(self.model, self.view)
+        static["feed.xml"] = feed.build_feed(self.model, self.view)
+        for path, content in sorted(static.items()):
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return markdown
+        page.meta["title"] = str(escape(generated.title))
+        page.meta["hide"] = ["navigation", "toc"] if generated.src_uri != "index.md" else ["toc"]
+        return ""
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        return generated.html if generated is not None else html
+
+    # -- after the build --------------------------------------------------------------------
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.config.pagefind:
+            run_pagefind(config.site_dir)
+        if self.config.leak_scan and self.model is not None and self.view is not None:
+            leaks = leak.scan(config.site_dir, self.model, self.view)
+            if leaks:
+                shown = "\n".join(x.text() for x in leaks[:50])
+                more = f"\n……共 {len(leaks)} 处" if len(leaks) > 50 else ""
+                raise PluginError(f"发现不应公开的内容，站点未发布：\n{shown}{more}")
+
+
+def _placeholder(page: pages.GeneratedPage) -> str:
+    # The Markdown source of a generated page is never interpreted (see on_page_markdown);
+    # it only names the page for MkDocs.
+    return f"<!-- generated by gongshi: {page.src_uri} -->\n"
+
+
+def run_pagefind(site_dir: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", site_dir, "--silent"],
+        capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise PluginError(f"Pagefind 建立搜索索引失败：\n{proc.stdout}\n{proc.stderr}")

@@ -1,0 +1,184 @@
+"""The I/O-free facade of the draw protocol (PROTOCOL §5–§7). The generator calls only this.
+
+Inputs are bytes, never paths: ``files`` maps bundle names (``directory.csv``, ``roster.csv``,
+``experts.csv`` and, in audit mode, ``risk.csv``) to canonical bytes; ``exclusions`` is the
+canonical ``exclusions.csv``; ``code`` is the one-time code's 32 raw bytes.
+
+- :func:`announce` → :class:`Announcement` (params bytes and hash, input hashes and rows with
+  exclusions committed as H(code ‖ bytes), strata N_before, every refusal of §3–§5).
+- :func:`draw` → :class:`DrawOutcome` (key string, listing, selection hash, cut-offs, status).
+- :func:`reassign` → the new listing bytes (§7).
+- :func:`.verify.verify_task` (module ``verify``) → task-level checks of §10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .canonical import iter_rows, parse_csv, row_count, write_csv
+from .derive import count_strata, excluded_codes, members
+from .encoding import sha256_hex
+from .errors import ProtocolError
+from .exclusions import exclusions_commitment
+from .groups import (
+    Rules,
+    experts_from_rows,
+    form_group,
+    inspectors_from_rows,
+    pick_experts,
+    ranking,
+)
+from .listing import Line, format_listing, parse_listing, selection_sha256
+from .params import params_bytes, validate_params
+from .reassign import reassign_lines
+from .refusals import commit_refusals
+from .selection import StreamingSelector
+from .sources import canonical_numbers, key_string
+from .tickets import Tickets
+
+INPUT_FILES = ("directory.csv", "roster.csv", "experts.csv")
+
+
+@dataclass(frozen=True)
+class Announcement:
+    params_bytes: bytes  # exactly params.json
+    params_sha256: str
+    inputs: dict[str, dict[str, object]]  # {file name: {"sha256": hex, "rows": int}}
+    strata: list[dict[str, object]]  # [{"label": "S1", "N_before": int}]
+    refusals: list[ProtocolError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals
+
+
+@dataclass(frozen=True)
+class DrawOutcome:
+    key_string: str
+    numbers: list[list[str]]  # canonical numbers per source (for sources.json)
+    listing: bytes  # listing-0.csv
+    selection_sha256: str
+    cutoffs_csv: bytes  # cutoffs.csv (label,N,k,cutoff)
+    status: str  # "ok" | "failed"
+    failure: str | None  # scope | recusal | load | expertise | experts
+    tickets: dict[str, str]  # selected code → ticket hex
+
+
+def _check_params(params: Mapping) -> None:
+    errors = validate_params(params)
+    if errors:
+        raise errors[0]
+
+
+def input_hashes(params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes) -> dict:
+    """The announce entry's ``inputs`` (§5.4, §13): every file canonical; exclusions committed."""
+    names = INPUT_FILES + (("risk.csv",) if params["mode"] == "audit" and "risk.csv" in files else ())
+    out: dict[str, dict[str, object]] = {}
+    for name in names:
+        parse_csv(name, files[name])  # refuses a non-canonical file
+        out[name] = {"sha256": sha256_hex(files[name]), "rows": row_count(files[name])}
+    parse_csv("exclusions.csv", exclusions)
+    out["exclusions.csv"] = {"sha256": exclusions_commitment(code, exclusions), "rows": row_count(exclusions)}
+    return out
+
+
+def announce(
+    params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes, announce_time: str
+) -> Announcement:
+    """Everything the announce entry carries besides commitment, n and sources, plus refusals."""
+    _check_params(params)
+    inputs = input_hashes(params, files, exclusions, code)
+    counts = count_strata(params, files, excluded_codes(exclusions))
+    return Announcement(
+        params_bytes=params_bytes(params),
+        params_sha256=sha256_hex(params_bytes(params)),
+        inputs=inputs,
+        strata=[{"label": c.label, "N_before": c.n_before} for c in counts],
+        refusals=commit_refusals(params, files, exclusions, announce_time),
+    )
+
+
+def cutoffs_csv(counts, cutoffs: Mapping[str, bytes | None]) -> bytes:
+    """``cutoffs.csv``: label,N,k,cutoff per stratum (cut-off empty when k = 0)."""
+    rows = []
+    for c in counts:
+        t = cutoffs.get(c.label)
+        rows.append((c.label, c.n, c.k, t.hex() if t is not None else None))
+    return write_csv("cutoffs.csv", rows)
+
+
+def draw(
+    params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes,
+    numbers: Sequence[Sequence[str]],
+) -> DrawOutcome:
+    """§6 from start to end. ``numbers`` are the typed numbers per source (drand: decimal, see
+    :func:`.sources.drand_decimal`)."""
+    _check_params(params)
+    sources = params["sources"]
+    if len(numbers) != len(sources):
+        raise ProtocolError("source-number", f"应有 {len(sources)} 个随机源的号码，实际 {len(numbers)} 个")
+    canon = [canonical_numbers(s, typed, i) for i, (s, typed) in enumerate(zip(sources, numbers, strict=True), 1)]
+    key = key_string(sources, canon)
+    tickets = Tickets(code, key)
+    excluded = excluded_codes(exclusions)
+    counts = count_strata(params, files, excluded)  # pass 1: N_s and k_s
+    selector = StreamingSelector({c.label: c.k for c in counts})
+    for member, label, _ in members(params, files):  # pass 2: tickets, bounded heaps
+        if member not in excluded:
+            selector.add(member, label, tickets.enterprise(member))
+    selected, cutoffs = selector.result()
+    chosen = {s.code for s in selected}
+    units = {row[0]: row[4] for row in iter_rows("directory.csv", files["directory.csv"]) if row[0] in chosen}
+
+    inspectors = inspectors_from_rows(parse_csv("roster.csv", files["roster.csv"]))
+    experts = experts_from_rows(parse_csv("experts.csv", files["experts.csv"]))
+    qualified = sum(1 for i in inspectors if i.qualified)
+    rules = Rules.make(params, len(selected), qualified)
+    loads: dict[str, int] = {}
+    lines: list[Line] = []
+    failure: str | None = None
+    for s in selected:  # §6.6: ascending (ticket, code)
+        blank = Line(s.code, s.stratum, s.ticket.hex(), (), (), "-")
+        if failure is not None:
+            lines.append(blank)
+            continue
+        group = form_group(ranking(tickets, s.code, inspectors), s.code, units[s.code], loads, rules)
+        picked = pick_experts(tickets, s.code, experts, params["experts"])
+        if isinstance(group, str) or picked is None:
+            failure = group if isinstance(group, str) else "experts"
+            lines.append(blank)
+            continue
+        ids, fallback = group
+        for i in ids:
+            loads[i] = loads.get(i, 0) + 1
+        lines.append(Line(s.code, s.stratum, s.ticket.hex(), ids, picked, fallback))
+    listing = format_listing(lines)
+    return DrawOutcome(
+        key_string=key,
+        numbers=canon,
+        listing=listing,
+        selection_sha256=selection_sha256(listing),
+        cutoffs_csv=cutoffs_csv(counts, cutoffs),
+        status="ok" if failure is None else "failed",
+        failure=failure,
+        tickets={s.code: s.ticket.hex() for s in selected},
+    )
+
+
+def reassign(
+    params: Mapping, files: Mapping[str, bytes], code: bytes, key: str, listing: bytes,
+    history: Sequence[tuple[str, str]], enterprise: str, inspector: str, reason: str,
+) -> bytes:
+    """§7: the listing after ``inspector`` leaves ``enterprise``'s group.
+
+    ``history`` lists the ``(enterprise, inspector)`` pairs of earlier reassignments of this task.
+    """
+    _check_params(params)
+    lines = parse_listing(listing)
+    inspectors = inspectors_from_rows(parse_csv("roster.csv", files["roster.csv"]))
+    qualified = sum(1 for i in inspectors if i.qualified)
+    rules = Rules.make(params, len(lines), qualified)
+    unit = next((row[4] for row in iter_rows("directory.csv", files["directory.csv"]) if row[0] == enterprise), "")
+    new = reassign_lines(lines, Tickets(code, key), inspectors, unit, rules, history, enterprise, inspector, reason)
+    return format_listing(new)

@@ -1,0 +1,87 @@
+"""Selection per stratum (PROTOCOL §6.4, §6.5): consistent sampling, streamed.
+
+``k_s = min(N_s, (p·N_s + q − 1) // q)`` for a ratio p/q (exact ⌈ratio·N⌉), or the count capped
+at ``N_s``. The selection of a stratum is its ``k_s`` members with the smallest
+``(ticket, code bytes)``; its cut-off is the ticket of the last one (``None`` when k = 0).
+A member is selected ⇔ it is in the stratum, not excluded, and its ticket ≤ the cut-off.
+
+:class:`StreamingSelector` keeps one bounded heap per stratum, so memory is O(selection), not
+O(directory).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .params import ratio_fraction
+
+
+def k_of(stratum: Mapping, n: int) -> int:
+    """§6.4: the number to select from a stratum of ``n`` members (after exclusions)."""
+    if "ratio" in stratum:
+        p, q = ratio_fraction(stratum["ratio"])
+        return min(n, (p * n + q - 1) // q)  # ⌈p·N/q⌉ in integers, capped at N
+    return min(n, stratum["count"])
+
+
+def _order_key(ticket: bytes, code: str) -> int:
+    # (ticket, code bytes) as one integer: codes are 18 ASCII bytes, so widths are fixed.
+    return (int.from_bytes(ticket, "big") << 144) | int.from_bytes(code.encode("ascii"), "big")
+
+
+@dataclass(frozen=True)
+class Selected:
+    code: str
+    stratum: str
+    ticket: bytes
+
+
+class StreamingSelector:
+    """Feed ``(code, stratum, ticket)`` once per member; keep the k smallest per stratum."""
+
+    def __init__(self, k: Mapping[str, int]) -> None:
+        self.k = dict(k)
+        self._heaps: dict[str, list[tuple[int, str, bytes]]] = {label: [] for label in k}
+
+    def add(self, code: str, stratum: str, ticket: bytes) -> None:
+        k, heap = self.k[stratum], self._heaps[stratum]
+        if k == 0:
+            return
+        item = (-_order_key(ticket, code), code, ticket)  # max-heap by negation
+        if len(heap) < k:
+            heapq.heappush(heap, item)
+        elif item[0] > heap[0][0]:  # smaller than the largest kept
+            heapq.heapreplace(heap, item)
+
+    def result(self) -> tuple[list[Selected], dict[str, bytes | None]]:
+        """All selected members in ascending ``(ticket, code)``, and each stratum's cut-off."""
+        selected: list[Selected] = []
+        cutoffs: dict[str, bytes | None] = {}
+        for label, heap in self._heaps.items():
+            members = sorted(heap, key=lambda it: -it[0])
+            cutoffs[label] = members[-1][2] if members else None
+            selected.extend(Selected(code, label, t) for _, code, t in members)
+        selected.sort(key=lambda s: _order_key(s.ticket, s.code))
+        return selected, cutoffs
+
+
+def select_naive(
+    members: Iterable[tuple[str, str, bytes]], k: Mapping[str, int]
+) -> list[Selected]:
+    """Reference implementation by full sort (tests compare it with the streaming one)."""
+    by: dict[str, list[tuple[bytes, bytes, str]]] = {label: [] for label in k}
+    for code, label, t in members:
+        by[label].append((t, code.encode(), code))
+    out = []
+    for label, items in by.items():
+        items.sort()
+        out.extend(Selected(code, label, t) for t, _, code in items[: k[label]])
+    out.sort(key=lambda s: (s.ticket, s.code.encode()))
+    return out
+
+
+def self_check(ticket: bytes, in_stratum: bool, excluded: bool, cutoff: bytes | None) -> bool:
+    """§6.5 self-check rule: selected ⇔ in the stratum, not excluded, and ticket ≤ cut-off."""
+    return in_stratum and not excluded and cutoff is not None and ticket <= cutoff

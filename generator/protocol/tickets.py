@@ -1,0 +1,84 @@
+"""Hash chain, HKDF and tickets (PROTOCOL §1, §5.2, §6.2; RFC 5869; draft-thomson-elegy-vrs).
+
+``C = H^n(secret)``, ``code = H^(n-1)(secret)`` (the secret itself when n = 1);
+``PRK = HKDF-Extract(salt = code, IKM = key string)``;
+``ticket(label) = HKDF-Expand(PRK, info = label, L = 32)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from .errors import ProtocolError
+
+HASH_LEN = 32  # SHA-256 output length in bytes
+
+
+def hkdf_extract(salt: bytes, ikm: bytes) -> bytes:
+    """RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM) (empty salt = HashLen zero bytes)."""
+    return hmac.new(salt or bytes(HASH_LEN), ikm, hashlib.sha256).digest()
+
+
+def hkdf_expand(prk: bytes, info: bytes, length: int) -> bytes:
+    """RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i); OKM = first L octets of T."""
+    if not 0 < length <= 255 * HASH_LEN:
+        raise ValueError("HKDF length out of range")
+    okm, block = b"", b""
+    for i in range(1, -(-length // HASH_LEN) + 1):
+        block = hmac.new(prk, block + info + bytes([i]), hashlib.sha256).digest()
+        okm += block
+    return okm[:length]
+
+
+def hash_chain(secret: bytes, n: int) -> tuple[bytes, bytes]:
+    """``(commitment, code)`` = ``(H^n(secret), H^(n-1)(secret))`` (§5.2)."""
+    if n < 1:
+        raise ProtocolError("params", f"哈希链长度 n 须不小于 1，实际为 {n}")
+    code = secret
+    for _ in range(n - 1):
+        code = hashlib.sha256(code).digest()
+    return hashlib.sha256(code).digest(), code
+
+
+def commitment_of(code: bytes) -> bytes:
+    """What a verifier checks: H(code) = C (§10)."""
+    return hashlib.sha256(code).digest()
+
+
+def parse_code(text: str) -> bytes:
+    """The code as revealed: 64 lowercase hex characters (``code.txt`` adds an LF)."""
+    if not isinstance(text, str) or len(text) != 64 or text != text.lower():
+        raise ProtocolError("canonical", f"一次性码须为 64 位小写十六进制，实际为 {text!r}", file="code.txt")
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        raise ProtocolError("canonical", f"一次性码须为 64 位小写十六进制，实际为 {text!r}", file="code.txt") from None
+
+
+def prk(code: bytes, key: str) -> bytes:
+    """§6.2: PRK = HKDF-Extract(salt = code's 32 raw bytes, IKM = key string in ASCII)."""
+    if len(code) != HASH_LEN:
+        raise ProtocolError("params", f"一次性码须为 32 字节，实际 {len(code)} 字节")
+    return hkdf_extract(code, key.encode("ascii"))
+
+
+def ticket(prk_: bytes, label: str) -> bytes:
+    """§6.2: ticket(label) = HKDF-Expand(PRK, info = label in UTF-8, L = 32)."""
+    return hkdf_expand(prk_, label.encode("utf-8"), HASH_LEN)
+
+
+class Tickets:
+    """Tickets under one PRK: enterprises by code, inspectors by ``code/id``, experts by ``code/expert/id``."""
+
+    def __init__(self, code: bytes, key: str) -> None:
+        self.prk = prk(code, key)
+
+    def enterprise(self, code: str) -> bytes:
+        return ticket(self.prk, code)
+
+    def inspector(self, code: str, inspector_id: str) -> bytes:
+        return ticket(self.prk, code + "/" + inspector_id)  # §6.6.1
+
+    def expert(self, code: str, expert_id: str) -> bytes:
+        return ticket(self.prk, code + "/expert/" + expert_id)  # §6.7

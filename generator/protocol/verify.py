@@ -1,0 +1,222 @@
+"""Task-level checks of PROTOCOL §10 over the published bundle of §11 (log-level checks —
+chain, Merkle tree, checkpoint — belong to the log verifier, not here).
+
+:func:`verify_task` reads only bundle files and log entries (as dicts) and returns one
+:class:`Check` per fact checked; ``detail`` (Chinese) names the file, enterprise or entry and
+what differs. It re-checks every refusal of §3–§5 as well (§13 "Verification scope").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .canonical import parse_csv, row_count
+from .derive import count_strata, excluded_codes
+from .encoding import sha256_hex
+from .engine import draw as run_draw
+from .engine import reassign as run_reassign
+from .errors import ProtocolError
+from .exclusions import exclusions_commitment
+from .jcs import canonicalize
+from .listing import parse_listing
+from .params import validate_params
+from .refusals import commit_refusals, parse_time
+from .sources import canonical_number, key_string
+from .tickets import commitment_of, parse_code
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.checks: list[Check] = []
+
+    def add(self, name: str, ok: bool, detail: str) -> bool:
+        self.checks.append(Check(name, bool(ok), detail))
+        return bool(ok)
+
+    def same(self, name: str, got: object, want: object, what: str) -> bool:
+        ok = got == want
+        return self.add(name, ok, f"{what}一致" if ok else f"{what}不一致：应为 {want!r}，实际为 {got!r}")
+
+
+def _listing_diff(prev: bytes, cur: bytes) -> tuple[str, str] | str:
+    """The (enterprise, leaver) of one reassignment, or why the two listings are not one change."""
+    a = {ln.code: ln for ln in parse_listing(prev)}
+    b = {ln.code: ln for ln in parse_listing(cur)}
+    if set(a) != set(b):
+        return "改派前后企业集合不同"
+    changed = [c for c in a if a[c] != b[c]]
+    if len(changed) != 1:
+        return f"应恰有一家企业的检查组变化，实际 {len(changed)} 家"
+    gone = set(a[changed[0]].inspectors) - set(b[changed[0]].inspectors)
+    if len(gone) != 1:
+        return f"企业 {changed[0]} 的检查组应恰有一人离开，实际 {len(gone)} 人"
+    return changed[0], gone.pop()
+
+
+def verify_task(
+    files: Mapping[str, bytes], announce: Mapping, draw: Mapping | None, reassigns: Sequence[Mapping],
+    reveal: Mapping | None, publish: Mapping | None, earlier: set[str],
+    referenced: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Check]:
+    """All task-level checks. ``earlier``: commitments and codes of earlier log entries (hex);
+    ``referenced``: optional {task: {code: ticket hex}} of revealed tasks that exclusions name."""
+    r = _Report()
+    raw = files.get("params.json")
+    if raw is None:
+        r.add("params", False, "缺少 params.json")
+        return r.checks
+    try:
+        params = json.loads(raw.decode("utf-8"))
+        canonical = canonicalize(params) == raw
+    except (ValueError, ProtocolError) as exc:
+        r.add("params", False, f"params.json 不是有效 JSON：{exc}")
+        return r.checks
+    r.add("params.canonical", canonical, "params.json 是 RFC 8785 规范字节" if canonical else "params.json 不是 RFC 8785 规范字节（不得重新格式化）")
+    r.same("params_sha256", sha256_hex(raw), announce.get("params_sha256"), "params.json 的哈希与公告条目 params_sha256 ")
+    errors = validate_params(params)
+    if not r.add("params.valid", not errors, "；".join(str(e) for e in errors) or "参数对象符合 §3、§13"):
+        return r.checks
+    r.same("announce.n", announce.get("n"), params["n"], "公告条目的 n 与参数对象 ")
+    if "sources" in announce:
+        r.same("announce.sources", announce["sources"], params["sources"], "公告条目的随机源与参数对象 ")
+    inputs = announce.get("inputs", {})
+    for name in ("directory.csv", "roster.csv", "experts.csv"):
+        data = files.get(name)
+        if data is None:
+            r.add(f"{name}", False, f"缺少 {name}")
+            return r.checks
+        try:
+            parse_csv(name, data)
+        except ProtocolError as exc:
+            r.add(f"{name}.canonical", False, str(exc))
+            return r.checks
+        want = inputs.get(name, {})
+        r.same(f"{name}.sha256", sha256_hex(data), want.get("sha256"), f"{name} 的哈希与公告条目 ")
+        r.same(f"{name}.rows", row_count(data), want.get("rows"), f"{name} 的行数与公告条目 ")
+
+    public = params["mode"] == "public"
+    code = None
+    if "code.txt" in files:
+        if not public:
+            r.add("code.public", False, "审计模式任务不得公开 code.txt")
+        text = files["code.txt"].decode("ascii", "replace")
+        try:
+            if not text.endswith("\n"):
+                raise ProtocolError("canonical", "code.txt 须为 64 位小写十六进制加换行", file="code.txt")
+            code = parse_code(text[:-1])
+        except ProtocolError as exc:
+            r.add("code.format", False, str(exc))
+    if code is not None:
+        r.same("commitment", commitment_of(code).hex(), announce.get("commitment"), "H(code) 与公告条目的承诺 ")
+        if reveal is not None and "code" in reveal:
+            r.same("reveal.code", reveal["code"], code.hex(), "揭示条目的 code 与 code.txt ")
+    elif reveal is not None and public:
+        r.add("code.present", False, "已揭示的公开模式任务缺少 code.txt")
+    for value, what in ((announce.get("commitment"), "承诺"), (code.hex() if code else None, "一次性码")):
+        if value is not None:
+            r.add(f"reuse.{what}", value not in earlier, f"{what} {value} 在日志中曾出现过（不得重复使用）" if value in earlier else f"{what}未被重复使用")
+
+    exclusions = files.get("exclusions.csv")
+    if code is None or exclusions is None:
+        if draw is not None and reveal is not None:
+            r.add("exclusions.present", exclusions is not None, "缺少 exclusions.csv" if exclusions is None else "缺少 code.txt，无法核对排除清单承诺")
+        counts = count_strata(params, files, set())
+        got = [{"label": c.label, "N_before": c.n_before} for c in counts]
+        r.same("strata.N_before", got, announce.get("strata"), "各分层排除前的企业数与公告条目 ")
+        return r.checks
+    try:
+        excluded = excluded_codes(exclusions)
+    except ProtocolError as exc:
+        r.add("exclusions.canonical", False, str(exc))
+        return r.checks
+    want = inputs.get("exclusions.csv", {})
+    r.same("exclusions.commitment", exclusions_commitment(code, exclusions), want.get("sha256"), "H(code ‖ exclusions.csv) 与公告条目 ")
+    r.same("exclusions.rows", row_count(exclusions), want.get("rows"), "exclusions.csv 的行数与公告条目 ")
+    if referenced is not None:
+        for ex_code, _, ref, ticket in parse_csv("exclusions.csv", exclusions):
+            got = referenced.get(ref, {}).get(ex_code)
+            r.same(f"exclusions.ticket.{ex_code}", ticket, got, f"排除企业 {ex_code} 在任务 {ref} 中的签号 ")
+    counts = count_strata(params, files, excluded)
+    r.same("strata.N_before", [{"label": c.label, "N_before": c.n_before} for c in counts], announce.get("strata"), "各分层排除前的企业数与公告条目 ")
+    refusals = commit_refusals(params, files, exclusions, announce.get("time", ""))
+    r.add("refusals", not refusals, "；".join(str(e) for e in refusals) or "§3–§5 的拒绝条件均未触发")
+
+    if draw is None:
+        return r.checks
+    for s in params["sources"]:
+        ok = parse_time(draw.get("time", "")) > parse_time(s["scheduled"]) if draw.get("time") else False
+        r.add(f"draw.time.{s['issue']}", ok, f"抽取条目时间 {draw.get('time')} 须晚于随机源 {s['name']} 开奖时间 {s['scheduled']}")
+    try:
+        sj = json.loads(files["sources.json"].decode("utf-8"))
+        ok = canonicalize(sj) + b"\n" == files["sources.json"]
+        numbers = [src["numbers"] for src in sj["sources"]]
+        bad = [x for nums in numbers for x in nums if canonical_number(x) != x]
+        counts_ok = [len(n) for n in numbers] == [s["count"] for s in params["sources"]]
+        key = key_string(params["sources"], numbers)
+    except (KeyError, ValueError, TypeError, ProtocolError) as exc:
+        r.add("sources.json", False, f"sources.json 无效：{exc}")
+        return r.checks
+    r.add("sources.canonical", ok and not bad and counts_ok, "sources.json 为规范 JCS 加换行，号码均为规范十进制且个数正确" if ok and not bad and counts_ok else f"sources.json 不规范（非规范号码 {bad}，个数正确：{counts_ok}）")
+    r.same("key_string.sources", sj.get("key_string"), key, "sources.json 中的 key string 与由号码重算的结果 ")
+    r.same("key_string.draw", draw.get("key_string"), key, "抽取条目的 key string 与重算结果 ")
+
+    outcome = run_draw(params, files, exclusions, code, numbers)
+    listing0 = files.get("listing-0.csv")
+    r.same("listing-0", listing0, outcome.listing, "listing-0.csv 与重算的抽取清单（签号、分层、检查组、专家、fallback）")
+    if listing0 is not None and listing0 != outcome.listing:
+        mine = {ln.code: ln for ln in parse_listing(outcome.listing)}
+        try:
+            for ln in parse_listing(listing0, "listing-0.csv"):
+                if mine.get(ln.code) != ln:
+                    r.add(f"listing-0.{ln.code}", False, f"企业 {ln.code} 的行与重算不符：应为 {mine[ln.code].text() if ln.code in mine else '（不应入选）'}，实际为 {ln.text()}")
+        except ProtocolError as exc:
+            r.add("listing-0.canonical", False, str(exc))
+    r.same("draw.selection_sha256", draw.get("selection_sha256"), outcome.selection_sha256, "抽取条目的 selection_sha256 与重算 ")
+    r.same("draw.status", draw.get("status"), outcome.status, "抽取条目的 status 与重算 ")
+    r.same("draw.failure", draw.get("failure"), outcome.failure, "抽取条目的 failure 与重算 ")
+    if public:
+        r.same("cutoffs.csv", files.get("cutoffs.csv"), outcome.cutoffs_csv, "cutoffs.csv 与重算的 N、k、截止签号 ")
+
+    current, history = outcome.listing, []
+    for n, entry in enumerate(reassigns, start=1):
+        nxt = files.get(f"listing-{n}.csv")
+        r.same(f"reassign.{n}.count", entry.get("count"), n, f"第 {n} 次改派条目的 count ")
+        if nxt is None:
+            r.add(f"reassign.{n}.file", False, f"缺少 listing-{n}.csv")
+            return r.checks
+        diff = _listing_diff(current, nxt)
+        if isinstance(diff, str):
+            r.add(f"reassign.{n}", False, f"listing-{n}.csv：{diff}")
+            return r.checks
+        try:
+            want_bytes = run_reassign(params, files, code, key, current, history, diff[0], diff[1], entry.get("reason", ""))
+        except ProtocolError as exc:
+            r.add(f"reassign.{n}", False, f"listing-{n}.csv：{exc}")
+            return r.checks
+        r.same(f"reassign.{n}.listing", nxt, want_bytes, f"listing-{n}.csv（企业 {diff[0]}，离开 {diff[1]}）与重算的替补 ")
+        r.same(f"reassign.{n}.selection_sha256", entry.get("selection_sha256"), sha256_hex(nxt), f"第 {n} 次改派条目的 selection_sha256 ")
+        current = nxt
+        history.append(diff)
+    if public and reveal is not None:
+        r.same("listing.csv", files.get("listing.csv"), current, "listing.csv 与最后一次改派后的清单 ")
+    if publish is not None:
+        results = files.get("results.csv")
+        if results is None:
+            r.add("results.csv", False, "缺少 results.csv")
+        else:
+            try:
+                rows = parse_csv("results.csv", results)
+                r.same("results.sha256", sha256_hex(results), publish.get("results_sha256"), "results.csv 的哈希与公布条目 ")
+                r.same("results.codes", sorted(row[0] for row in rows), sorted(outcome.tickets), "results.csv 的企业与抽中企业 ")
+            except ProtocolError as exc:
+                r.add("results.canonical", False, str(exc))
+    return r.checks

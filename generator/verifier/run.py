@@ -1,0 +1,156 @@
+"""Verify a published folder: every task's draw (PROTOCOL §10) and the log (§8).
+
+Standard library only. The folder is a built site, a downloaded copy of one, or the office's
+``data/`` folder: all three hold ``log/`` and ``draws/<task>/`` at the PROTOCOL §11 paths.
+Nothing under ``secrets/`` is ever read. One line per check; the exit code is 0 only when every
+check holds (warnings, such as a missing external anchor, are printed but do not fail).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..protocol.listing import parse_listing
+from ..protocol.verify import verify_task
+from ..tlog.entries import parse_log_prefix
+from ..tlog.verify_log import verify_log
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One printed line: where (log or task), the check's name, ok, severity and detail."""
+
+    scope: str  # "log" or the task id
+    name: str
+    ok: bool
+    detail: str
+    severity: str = ERROR
+
+    def line(self) -> str:
+        mark = "通过" if self.ok else ("警告" if self.severity == WARNING else "不一致")
+        where = "日志" if self.scope == "log" else f"任务 {self.scope}"
+        return f"[{mark}] {where} {self.name}：{self.detail}"
+
+
+def read_log_files(root: Path) -> dict[str, bytes]:
+    """Every file under ``root/log`` keyed by its path relative to ``root`` (``log/...``)."""
+    out: dict[str, bytes] = {}
+    log_dir = root / "log"
+    if not log_dir.is_dir():
+        return out
+    for path in sorted(log_dir.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            out[path.relative_to(root).as_posix()] = path.read_bytes()
+    return out
+
+
+def read_task_files(root: Path, task: str) -> dict[str, bytes]:
+    folder = root / "draws" / task
+    if not folder.is_dir():
+        return {}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _tasks_in_log(entries: Sequence[Mapping]) -> list[str]:
+    seen: list[str] = []
+    for e in entries:
+        if e["task"] not in seen:
+            seen.append(e["task"])
+    return seen
+
+
+def _referenced(root: Path, files: Mapping[str, bytes]) -> dict[str, dict[str, str]]:
+    """Tickets of revealed tasks that this task's exclusions name: {task: {code: ticket}}."""
+    out: dict[str, dict[str, str]] = {}
+    data = files.get("exclusions.csv")
+    if not data:
+        return out
+    for line in data.decode("utf-8", "replace").splitlines()[1:]:
+        ref = line.split(",")[2] if line.count(",") >= 3 else ""
+        if ref and ref not in out:
+            listing = read_task_files(root, ref).get("listing-0.csv")
+            if listing is not None:
+                out[ref] = {ln.code: ln.ticket for ln in parse_listing(listing)}
+    return out
+
+
+def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = None) -> list[Verdict]:
+    """Every verdict for the folder ``root``: the log first, then each task in log order."""
+    verdicts: list[Verdict] = []
+    log_files = read_log_files(root)
+    if "log/draws.jsonl" not in log_files:
+        return [Verdict("log", "log.present", False, f"{root} 中没有 log/draws.jsonl：不是公示台网站或数据目录")]
+    for c in verify_log(log_files, since):
+        verdicts.append(Verdict("log", c.name, c.ok, c.detail, c.severity))
+    entries, _problem = parse_log_prefix(log_files["log/draws.jsonl"])  # problems: reported above
+    wanted = list(tasks) or _tasks_in_log(entries)
+    for task in wanted:
+        mine = [e for e in entries if e["task"] == task]
+        announce = next((e for e in mine if e["type"] == "announce"), None)
+        if announce is None:
+            verdicts.append(Verdict(task, "announce", False, f"日志中没有任务 {task} 的公告条目"))
+            continue
+        earlier = set()
+        for e in entries[: announce["seq"]]:
+            earlier.update(v for k, v in e.items() if k in ("commitment", "code"))
+        files = read_task_files(root, task)
+        checks = verify_task(
+            files,
+            announce,
+            next((e for e in mine if e["type"] == "draw"), None),
+            [e for e in mine if e["type"] == "reassign"],
+            next((e for e in mine if e["type"] == "reveal"), None),
+            next((e for e in reversed(mine) if e["type"] == "publish"), None),
+            earlier,
+            _referenced(root, files),
+        )
+        for c in checks:
+            verdicts.append(Verdict(task, c.name, c.ok, c.detail, getattr(c, "severity", ERROR)))
+    return verdicts
+
+
+def failed(verdicts: Sequence[Verdict]) -> bool:
+    return any(not v.ok and v.severity == ERROR for v in verdicts)
+
+
+def report(verdicts: Sequence[Verdict], out=None, as_json: bool = False) -> None:
+    out = out or sys.stdout
+    if as_json:
+        body = [v.__dict__ for v in verdicts]
+        print(json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True), file=out)
+        return
+    for v in verdicts:
+        print(v.line(), file=out)
+    bad = sum(1 for v in verdicts if not v.ok and v.severity == ERROR)
+    warn = sum(1 for v in verdicts if not v.ok and v.severity == WARNING)
+    ok = sum(1 for v in verdicts if v.ok)
+    verdict = "核验不通过" if bad else "核验通过"
+    print(f"{verdict}：{ok} 项通过，{bad} 项不一致，{warn} 项警告。", file=out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="verify.py",
+        description="核验公示台网站（或其数据目录）中的抽取日志和每个任务的抽取。只读取公开材料。",
+    )
+    parser.add_argument("root", metavar="目录", help="下载的网站目录，或 data/ 目录")
+    parser.add_argument("tasks", nargs="*", metavar="任务编号", help="只核验这些任务（默认全部）")
+    parser.add_argument("--since", metavar="检查点文件", help="以前保存的检查点：证明日志只增不改")
+    parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+    args = parser.parse_args(argv)
+    root = Path(args.root)
+    if not root.is_dir():
+        print(f"verify.py：找不到目录 {root}", file=sys.stderr)
+        return 2
+    since = Path(args.since).read_bytes() if args.since else None
+    verdicts = verify_root(root, args.tasks, since)
+    report(verdicts, as_json=args.json)
+    return 1 if failed(verdicts) else 0

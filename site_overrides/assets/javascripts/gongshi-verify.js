@@ -1,0 +1,369 @@
+// 公示台 in-browser verifier (PROTOCOL.md §5–§6, §10, §11).
+//
+// Reads only the published bundle (draws/<task>/…, log/draws.jsonl) and recomputes: the log
+// chain, the commitment H(code) = C, every committed file hash, the key string, every ticket
+// (HKDF-SHA256, RFC 5869), population, strata, k, the selection and cut-offs, the selection
+// hash and the results hash. Web Crypto in secure contexts; otherwise the vendored, audited
+// @noble/hashes (see ../vendor/README.md). Groups are recomputed by verify.py only.
+
+const enc = new TextEncoder();
+const dec = new TextDecoder("utf-8", { fatal: false });
+
+// ---------------------------------------------------------------------------------- hashing
+
+let noble = null;
+async function loadNoble() {
+  if (!noble) {
+    const base = new URL("../vendor/noble-hashes/", import.meta.url);
+    const [sha2, hmac] = await Promise.all([
+      import(new URL("sha2.js", base).href),
+      import(new URL("hmac.js", base).href),
+    ]);
+    noble = { sha256: sha2.sha256, hmac: hmac.hmac };
+  }
+  return noble;
+}
+
+const subtle = globalThis.isSecureContext && globalThis.crypto && globalThis.crypto.subtle;
+export const engine = subtle ? "Web Crypto" : "@noble/hashes";
+
+async function sha256(bytes) {
+  if (subtle) return new Uint8Array(await subtle.digest("SHA-256", bytes));
+  const n = await loadNoble();
+  return n.sha256(bytes);
+}
+
+async function hmacSha256(key, data) {
+  if (subtle) {
+    const k = await subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    return new Uint8Array(await subtle.sign("HMAC", k, data));
+  }
+  const n = await loadNoble();
+  return n.hmac(n.sha256, key, data);
+}
+
+// A keyed ticket function: HKDF-Expand(PRK, label, 32) = HMAC(PRK, label || 0x01).
+async function ticketer(prk) {
+  if (subtle) {
+    const k = await subtle.importKey("raw", prk, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    return async (label) => hex(new Uint8Array(await subtle.sign("HMAC", k, concat(enc.encode(label), Uint8Array.of(1)))));
+  }
+  const n = await loadNoble();
+  return async (label) => hex(n.hmac(n.sha256, prk, concat(enc.encode(label), Uint8Array.of(1))));
+}
+
+function concat(a, b) {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+function hex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+function unhex(s) {
+  if (!/^[0-9a-f]{64}$/.test(s)) return null;
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = parseInt(s.substr(i * 2, 2), 16);
+  return out;
+}
+
+// RFC 8785 for our domain (ASCII keys, strings, integers, booleans, lists, objects).
+function jcs(v) {
+  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  if (Array.isArray(v)) return "[" + v.map(jcs).join(",") + "]";
+  return "{" + Object.keys(v).sort().map((k) => JSON.stringify(k) + ":" + jcs(v[k])).join(",") + "}";
+}
+
+// ----------------------------------------------------------------------------------- files
+
+function csvRows(bytes, header) {
+  const lines = dec.decode(bytes).split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  const rows = lines.map((l) => l.split(","));
+  return header ? { header: rows[0] || [], rows: rows.slice(1) } : { header: [], rows };
+}
+
+async function fetchBytes(url) {
+  const r = await fetch(url, { cache: "no-store" });
+  if (!r.ok) return null;
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+// ------------------------------------------------------------------------------- protocol
+
+function meets(row, c) {
+  const v = row[c.column];
+  if (v === undefined) return false;
+  switch (c.op) {
+    case "eq": return v === c.value;
+    case "in": return c.value.includes(v);
+    case "prefix": return v.startsWith(c.value);
+    case "before": return v < c.value;
+    case "after": return v > c.value;
+    default: return false;
+  }
+}
+
+function kOf(stratum, n) {
+  if (stratum.count !== undefined) return Math.min(n, stratum.count);
+  const m = /^(0|[1-9][0-9]{0,2})(?:\.([0-9]{1,4}))?%$/.exec(stratum.ratio);
+  if (!m) return null;
+  const frac = m[2] || "";
+  const p = BigInt(m[1] + frac);
+  const q = 100n * 10n ** BigInt(frac.length);
+  const N = BigInt(n);
+  const k = (p * N + q - 1n) / q;
+  return Number(k < N ? k : N);
+}
+
+function keyString(params, sourcesJson) {
+  let ks = "";
+  params.sources.forEach((spec, i) => {
+    const nums = (sourcesJson.sources[i] || { numbers: [] }).numbers.map((x) => String(BigInt(x)));
+    const ordered = spec.ordered ? nums : nums.slice().sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+    ks += ordered.map((x) => x + ".").join("") + "/";
+  });
+  return ks;
+}
+
+function cmpTicket(a, b) {
+  return a.ticket < b.ticket ? -1 : a.ticket > b.ticket ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+}
+
+/** Verify one task; returns {checks: [{name, ok, detail[]}], self: {...} | null}. */
+export async function verifyTask(root, taskId, selfCode) {
+  const checks = [];
+  const add = (name, ok, detail = []) => checks.push({ name, ok, detail });
+  const base = `${root}draws/${encodeURIComponent(taskId)}/`;
+  const names = ["params.json", "directory.csv", "roster.csv", "experts.csv", "sources.json", "exclusions.csv",
+    "listing-0.csv", "listing.csv", "code.txt", "cutoffs.csv", "results.csv"];
+  const files = {};
+  await Promise.all(names.map(async (n) => { files[n] = await fetchBytes(base + n); }));
+  const logBytes = await fetchBytes(`${root}log/draws.jsonl`);
+  const missing = names.filter((n) => !files[n]);
+  if (missing.length) add("文件齐全", false, [`缺少文件：${missing.join("、")}`]);
+  if (!logBytes) { add("抽取日志", false, ["无法读取 log/draws.jsonl"]); return { checks, self: null }; }
+
+  // 1. the log chain
+  const entries = [];
+  const chainDiffs = [];
+  let prev = "0".repeat(64);
+  const lines = dec.decode(logBytes).split("\n").filter((l) => l.length);
+  for (let i = 0; i < lines.length; i++) {
+    let e;
+    try { e = JSON.parse(lines[i]); } catch { chainDiffs.push(`第 ${i} 行不是合法 JSON`); continue; }
+    const { hash, ...body } = e;
+    if (jcs(e) !== lines[i]) chainDiffs.push(`第 ${i} 条记录不是规范 JSON（RFC 8785）`);
+    const h = hex(await sha256(enc.encode(jcs(body))));
+    if (h !== hash) chainDiffs.push(`第 ${i} 条记录哈希应为 ${h}，记录中为 ${hash}`);
+    if (e.prev !== prev) chainDiffs.push(`第 ${i} 条记录的 prev 与上一条哈希不符`);
+    if (e.seq !== i) chainDiffs.push(`第 ${i} 条记录序号为 ${e.seq}`);
+    prev = hash;
+    entries.push(e);
+  }
+  add("抽取日志哈希链", chainDiffs.length === 0, chainDiffs);
+  const mine = entries.filter((e) => e.task === taskId);
+  const announce = mine.find((e) => e.type === "announce");
+  const draw = mine.find((e) => e.type === "draw");
+  const reveal = mine.find((e) => e.type === "reveal");
+  const publish = mine.filter((e) => e.type === "publish").pop();
+  const reassigns = mine.filter((e) => e.type === "reassign");
+  if (!announce || !draw || !reveal) {
+    add("日志记录", false, ["日志中缺少本任务的公告、抽取或揭示记录"]);
+    return { checks, self: null };
+  }
+  if (missing.length) return { checks, self: null };
+
+  // 2. commitment
+  const codeText = dec.decode(files["code.txt"]);
+  const code = /^[0-9a-f]{64}\n$/.test(codeText) ? unhex(codeText.trim()) : null;
+  if (!code) add("揭示码格式", false, ["code.txt 应为 64 个小写十六进制字符加换行"]);
+  else {
+    const c = hex(await sha256(code));
+    add("承诺：H(揭示码) = 承诺值", c === announce.commitment, c === announce.commitment ? [] : [`计算得 ${c}，公告承诺值 ${announce.commitment}`]);
+    if (reveal.code !== undefined) add("揭示记录中的揭示码", reveal.code === codeText.trim(), reveal.code === codeText.trim() ? [] : [`日志 ${reveal.code}，文件 ${codeText.trim()}`]);
+  }
+
+  // 3. committed inputs
+  const ph = hex(await sha256(files["params.json"]));
+  add("参数对象哈希（params.json）", ph === announce.params_sha256, ph === announce.params_sha256 ? [] : [`计算得 ${ph}，公告 ${announce.params_sha256}`]);
+  for (const n of ["directory.csv", "roster.csv", "experts.csv"]) {
+    const want = (announce.inputs || {})[n];
+    const got = hex(await sha256(files[n]));
+    const rows = csvRows(files[n], true).rows.length;
+    const ok = want && want.sha256 === got && want.rows === rows;
+    add(`输入文件哈希（${n}）`, !!ok, ok ? [] : [`计算得 ${got}（${rows} 行），公告 ${want ? want.sha256 + "（" + want.rows + " 行）" : "无"}`]);
+  }
+  if (code) {
+    const want = (announce.inputs || {})["exclusions.csv"];
+    const got = hex(await sha256(concat(code, files["exclusions.csv"])));
+    const ok = !want || want.sha256 === got;
+    add("排除名单承诺（exclusions.csv）", ok, ok ? [] : [`计算得 ${got}，公告 ${want.sha256}`]);
+  }
+
+  // 4. key string
+  let params, sourcesJson;
+  try { params = JSON.parse(dec.decode(files["params.json"])); sourcesJson = JSON.parse(dec.decode(files["sources.json"])); }
+  catch { add("参数文件", false, ["params.json 或 sources.json 不是合法 JSON"]); return { checks, self: null }; }
+  const ks = keyString(params, sourcesJson);
+  const ksOk = ks === draw.key_string && ks === sourcesJson.key_string;
+  add("密钥串", ksOk, ksOk ? [] : [`由开奖号码计算得 ${ks}，抽取记录 ${draw.key_string}，sources.json ${sourcesJson.key_string}`]);
+  if (!code) return { checks, self: null };
+
+  // 5. tickets, population, strata, selection
+  const dir = csvRows(files["directory.csv"], true);
+  const rows = dir.rows.map((r) => Object.fromEntries(dir.header.map((h, i) => [h, r[i]])));
+  const excluded = new Set(csvRows(files["exclusions.csv"], true).rows.map((r) => r[0]));
+  const prk = await hmacSha256(code, enc.encode(draw.key_string));
+  const ticket = await ticketer(prk);
+  const strata = params.strata.map((s) => ({ ...s, members: [], before: 0 }));
+  const stratumOf = new Map();
+  for (const row of rows) {
+    if (!params.population.every((c) => meets(row, c))) continue;
+    const s = strata.find((st) => st.when.every((c) => meets(row, c)));
+    if (!s) continue;
+    s.before++;
+    stratumOf.set(row.code, s);
+    if (!excluded.has(row.code)) s.members.push({ code: row.code, ticket: await ticket(row.code) });
+  }
+  const beforeDiffs = [];
+  for (const s of strata) {
+    const want = (announce.strata || []).find((x) => x.label === s.label);
+    if (!want || want.N_before !== s.before) beforeDiffs.push(`${s.label}：计算得 ${s.before} 户，公告 ${want ? want.N_before : "无"}`);
+  }
+  add("各层规模（公告时）", beforeDiffs.length === 0, beforeDiffs);
+  const selected = [];
+  const cutRows = csvRows(files["cutoffs.csv"], true).rows;
+  const cutDiffs = [];
+  for (const s of strata) {
+    s.members.sort(cmpTicket);
+    const k = kOf(s, s.members.length);
+    s.k = k;
+    s.cutoff = k > 0 ? s.members[k - 1].ticket : "";
+    s.members.slice(0, k).forEach((m) => selected.push({ ...m, stratum: s.label }));
+    const row = cutRows.find((r) => r[0] === s.label);
+    const mine = [s.label, String(s.members.length), String(k), s.cutoff].join(",");
+    if (!row || row.join(",") !== mine) cutDiffs.push(`${s.label}：计算得 ${mine}，cutoffs.csv 为 ${row ? row.join(",") : "无"}`);
+  }
+  add("各层户数、抽取数和截止签值（cutoffs.csv）", cutDiffs.length === 0, cutDiffs);
+
+  // 6. listing at draw time and now
+  const lsHash = hex(await sha256(files["listing-0.csv"]));
+  add("抽取结果哈希（listing-0.csv 与抽取记录）", lsHash === draw.selection_sha256, lsHash === draw.selection_sha256 ? [] : [`计算得 ${lsHash}，抽取记录 ${draw.selection_sha256}`]);
+  const lastHash = reassigns.length ? reassigns[reassigns.length - 1].selection_sha256 : draw.selection_sha256;
+  const lHash = hex(await sha256(files["listing.csv"]));
+  add("当前名单哈希（listing.csv）", lHash === lastHash, lHash === lastHash ? [] : [`计算得 ${lHash}，日志 ${lastHash}`]);
+  const listed = new Map(csvRows(files["listing-0.csv"], false).rows.map((r) => [r[0], r]));
+  const selDiffs = [];
+  for (const m of selected) {
+    const r = listed.get(m.code);
+    if (!r) selDiffs.push(`企业 ${m.code} 应被抽中（签值 ${m.ticket}），名单中没有`);
+    else if (r[1] !== m.stratum || r[2] !== m.ticket) selDiffs.push(`企业 ${m.code}：应为 ${m.stratum} 层、签值 ${m.ticket}；名单为 ${r[1]} 层、签值 ${r[2]}`);
+  }
+  const selSet = new Set(selected.map((m) => m.code));
+  for (const code of listed.keys()) if (!selSet.has(code)) selDiffs.push(`企业 ${code} 在名单中，但按规则不应被抽中`);
+  add(`抽取名单（重新计算 ${rows.length} 户的签值，抽中 ${selected.length} 户）`, selDiffs.length === 0, selDiffs.slice(0, 20));
+
+  // 7. results
+  if (publish) {
+    const rh = hex(await sha256(files["results.csv"]));
+    const resCodes = new Set(csvRows(files["results.csv"], true).rows.map((r) => r[0]));
+    const diffs = [];
+    if (rh !== publish.results_sha256) diffs.push(`计算得 ${rh}，结果公示记录 ${publish.results_sha256}`);
+    for (const c of selSet) if (!resCodes.has(c)) diffs.push(`抽中企业 ${c} 没有检查结果`);
+    for (const c of resCodes) if (!selSet.has(c)) diffs.push(`企业 ${c} 有检查结果但未被抽中`);
+    add("检查结果文件（results.csv）", diffs.length === 0, diffs);
+  }
+
+  // 8. an enterprise's own check
+  let self = null;
+  if (selfCode) {
+    const codeUp = selfCode.trim().toUpperCase();
+    const s = stratumOf.get(codeUp);
+    self = { code: codeUp, inDirectory: rows.some((r) => r.code === codeUp) };
+    if (s) {
+      self.stratum = s.label;
+      self.ticket = await ticket(codeUp);
+      self.cutoff = s.cutoff;
+      self.excluded = excluded.has(codeUp);
+      self.selected = !self.excluded && s.cutoff !== "" && self.ticket <= s.cutoff;
+      self.listed = listed.has(codeUp);
+    }
+  }
+  return { checks, self };
+}
+
+// ------------------------------------------------------------------------------------- UI
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+
+function render(out, taskId, result) {
+  out.replaceChildren();
+  const allOk = result.checks.every((c) => c.ok);
+  out.append(el("h2", { id: "gs-verify-verdict" }, `核验结果：${allOk ? "一致" : "不一致"}`));
+  out.append(el("p", {}, `任务 ${taskId}；计算方式：${engine}。`));
+  const list = el("ul", { class: "gs-check" });
+  for (const c of result.checks) {
+    const li = el("li", { "data-ok": c.ok ? "1" : "0" },
+      el("span", { class: c.ok ? "gs-ok" : "gs-bad" }, c.ok ? "一致" : "不一致"), "　", c.name);
+    if (c.detail.length) {
+      const ul = el("ul");
+      c.detail.forEach((d) => ul.append(el("li", {}, el("code", { class: "gs-hex" }, d))));
+      li.append(ul);
+    }
+    list.append(li);
+  }
+  out.append(list);
+  if (result.self) {
+    const s = result.self;
+    const box = el("div", { class: "gs-note", id: "gs-verify-self" });
+    box.append(el("h3", {}, `企业自查：${s.code}`));
+    if (!s.stratum) {
+      box.append(el("p", {}, s.inDirectory ? "该企业在名录中，但不在本任务的抽查对象范围内。" : "本任务的名录中没有该统一社会信用代码。"));
+    } else {
+      const dl = el("table", {}, el("tbody", {},
+        el("tr", {}, el("th", { scope: "row" }, "所在分层"), el("td", {}, s.stratum)),
+        el("tr", {}, el("th", { scope: "row" }, "本企业签值"), el("td", {}, el("code", { class: "gs-hex" }, s.ticket))),
+        el("tr", {}, el("th", { scope: "row" }, "该层截止签值"), el("td", {}, el("code", { class: "gs-hex" }, s.cutoff || "—"))),
+        el("tr", {}, el("th", { scope: "row" }, "结论"), el("td", {},
+          s.excluded ? "该企业按排除规则未参加本次抽取" :
+            (s.selected ? "签值不大于截止签值：应被抽中" : "签值大于截止签值：不应被抽中") +
+            (s.selected === s.listed ? "；与公示名单一致" : "；与公示名单不一致")))));
+      box.append(el("div", { class: "gs-table" }, dl));
+    }
+    out.append(box);
+  }
+}
+
+function init() {
+  const form = document.getElementById("gs-verify-form");
+  if (!form) return;
+  const root = form.dataset.root || "";
+  const status = document.getElementById("gs-verify-status");
+  const out = document.getElementById("gs-verify-result");
+  const params = new URLSearchParams(location.search);
+  if (params.get("task")) form.task.value = params.get("task");
+  if (params.get("code")) form.code.value = params.get("code");
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const taskId = form.task.value;
+    status.textContent = "正在下载公开文件并重新计算……";
+    out.replaceChildren();
+    try {
+      const result = await verifyTask(root, taskId, form.code.value);
+      render(out, taskId, result);
+      status.textContent = "核验完成。";
+    } catch (e) {
+      status.textContent = `核验出错：${e && e.message ? e.message : e}`;
+    }
+  });
+  if (params.get("task") && params.get("code")) form.requestSubmit();
+}
+
+init();

@@ -1,0 +1,6 @@
+"""Browser tests share the site helpers of tests/ (one fixture build per session)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -1,0 +1,183 @@
+"""End-to-end tests in headless Chromium (Debian package) against the built fixture site."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright")
+from site_helpers import built_site, fixture  # noqa: E402
+
+from generator.site.fixtures import ADVERSARIAL_NAME  # noqa: E402
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # noqa: D401 - keep test output clean
+        pass
+
+
+def _serve(root: Path):
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium not installed (make browser-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def site_url():
+    server, url = _serve(built_site())
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    pg = context.new_page()
+    external: list[str] = []
+    pg.on("request", lambda r: external.append(r.url)
+          if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    yield pg
+    context.close()
+    assert external == [], f"requests left the site: {external}"
+
+
+def _adversarial_code() -> str:
+    model, _ = fixture()
+    return next(c for c, e in model.enterprises.items() if e.name == ADVERSARIAL_NAME)
+
+
+def _a_published_enterprise():
+    model, view = fixture()
+    tv = view.task("2023-01")
+    code = sorted(r.code for r in tv.results if model.enterprises[r.code].name != ADVERSARIAL_NAME)[0]
+    return code, model.enterprises[code].name
+
+
+def test_home_in_chinese(page, site_url):
+    page.goto(site_url)
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert "示例数据" in page.inner_text(".md-banner")
+    assert "最新公告" in page.inner_text("article")
+
+
+def test_search_by_name_fragment_and_by_code(page, site_url):
+    code, name = _a_published_enterprise()
+    fragment = name[3:5]  # two characters of the distinctive part, e.g. 金穗
+    page.goto(site_url + "search/?q=" + fragment)
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
+    assert any(name in t for t in titles), (fragment, titles)
+    page.goto(site_url + "search/?q=" + code)
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    links = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.href)")
+    assert any(f"enterprises/{code}/" in h for h in links), links
+
+
+def test_enterprise_page_lists_results(page, site_url):
+    code, name = _a_published_enterprise()
+    page.goto(site_url + f"enterprises/{code}/")
+    assert page.inner_text("h1") == name
+    table = page.locator("table").nth(1)
+    heads = table.locator("thead th").all_inner_texts()
+    assert heads[:5] == ["序号", "检查实施机关", "类型", "日期", "结果"]
+    assert table.locator("tbody tr").count() >= 1
+
+
+def test_adversarial_name_is_text(page, site_url):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(site_url + f"enterprises/{_adversarial_code()}/")
+    assert page.inner_text("h1") == ADVERSARIAL_NAME
+    page.goto(site_url + "tasks/2023-01/")
+    assert ADVERSARIAL_NAME in page.inner_text("article")
+    assert dialogs == []
+
+
+def _verify(page, url: str, code: str = "") -> str:
+    page.goto(url + "verify/?task=2023-01")
+    if code:
+        page.fill("#gs-verify-code", code)
+    page.click("#gs-verify-form button[type=submit]")
+    page.wait_for_selector("#gs-verify-verdict", timeout=30000)
+    return page.inner_text("#gs-verify-result")
+
+
+def test_verifier_says_consistent(page, site_url):
+    code, _ = _a_published_enterprise()
+    text = _verify(page, site_url, code)
+    assert "核验结果：一致" in text, text
+    assert "应被抽中" in text and "与公示名单一致" in text
+
+
+def test_verifier_reports_a_tampered_copy(browser, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(built_site(), copy)
+    listing = copy / "draws/2023-01/listing-0.csv"
+    lines = listing.read_text().splitlines(keepends=True)
+    first = lines[0].split(",")
+    first[2] = "0" * 64  # a forged ticket
+    lines[0] = ",".join(first)
+    listing.write_text("".join(lines))
+    server, url = _serve(copy)
+    try:
+        pg = browser.new_page()
+        text = _verify(pg, url)
+        pg.close()
+    finally:
+        server.shutdown()
+    assert "核验结果：不一致" in text
+    assert "抽取结果哈希" in text and "0" * 64 in text
+
+
+def test_verifier_without_web_crypto_uses_vendored_library(browser, site_url):
+    pg = browser.new_page()
+    pg.add_init_script("Object.defineProperty(window, 'isSecureContext', {value: false});")
+    text = _verify(pg, site_url)
+    pg.close()
+    assert "核验结果：一致" in text and "@noble/hashes" in text
+
+
+@pytest.mark.parametrize("path", ["", "tasks/", "tasks/2023-01/", "stats/", "log/"])
+def test_phone_viewport_has_no_horizontal_scroll(browser, site_url, path):
+    ctx = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
+    pg = ctx.new_page()
+    pg.goto(site_url + path)
+    overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    ctx.close()
+    assert overflow <= 0, f"{path}: {overflow}px"
+
+
+@pytest.mark.parametrize("path", ["", "tasks/2023-01/", "enterprise", "verify/"])
+def test_axe_no_serious_violations(page, site_url, path):
+    if path == "enterprise":
+        path = f"enterprises/{_a_published_enterprise()[0]}/"
+    page.goto(site_url + path)
+    page.add_script_tag(content=AXE.read_text("utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad

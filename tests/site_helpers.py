@@ -1,0 +1,47 @@
+"""Shared helpers for the site tests: one fixture build per as-of date per session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import tempfile
+from pathlib import Path
+
+from generator.site.build import build_site
+from generator.site.fixtures import fixture_model_with_results
+from generator.site.source import FIXTURES
+
+AS_OF = dt.date(2023, 12, 29)
+_TMP = Path(tempfile.mkdtemp(prefix="gongshi-site-tests-"))
+
+
+@functools.cache
+def built_site(as_of: dt.date = AS_OF, name: str = "site") -> Path:
+    return build_site(FIXTURES, as_of, _TMP / f"{as_of.isoformat()}-{name}")
+
+
+@functools.cache
+def fixture(as_of: dt.date = AS_OF):
+    return fixture_model_with_results(as_of)
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def read_all(root: Path) -> dict[str, bytes]:
+    import gzip
+
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            data = p.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                try:
+                    data = gzip.decompress(data)
+                except OSError:
+                    pass
+            out[p.relative_to(root).as_posix()] = data
+    return out
