@@ -79,7 +79,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             "as_of": self.view.as_of.isoformat(),
         }
         # Reproducible sitemap dates and gzip mtime: the build date is the as-of date.
-        midnight = dt.datetime.combine(self.view.as_of, dt.time(), dt.timezone.utc)
+        midnight = dt.datetime.combine(self.view.as_of, dt.time(), dt.UTC)
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(midnight.timetuple()))
         return config
 

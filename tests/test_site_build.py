@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from site_helpers import AS_OF, _TMP, built_site, fixture, tree_hashes
+from site_helpers import _TMP, AS_OF, built_site, fixture, tree_hashes
 
 from generator.cli import main
 from generator.findings import DataError, Finding
