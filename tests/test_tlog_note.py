@@ -19,7 +19,13 @@ from generator.tlog.note import (
     parse_note,
     parse_verifier_key,
 )
-from generator.tlog.signer import KeyFileError, Signer, load_signer, parse_signer_key, write_key_file
+from generator.tlog.signer import (
+    KeyFileError,
+    Signer,
+    load_signer,
+    parse_signer_key,
+    write_key_file,
+)
 
 # Go's golang.org/x/mod/sumdb/note tests (note_test.go): keys and the exact signed bytes.
 GO_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
@@ -101,9 +107,10 @@ def test_verifier_key_manglings_refused():
 def test_checkpoint_golden():
     signer = Signer(NAME, SEED)
     assert signer.verifier.text() + "\n" == KEY_PUB
+    from pathlib import Path
+
     from generator.tlog.merkle import HashTree
     from generator.tlog.verify_log import stored_records
-    from pathlib import Path
 
     log = (Path(__file__).parent / "vectors" / "tlog" / "draws.jsonl").read_bytes()
     tree = HashTree.from_records(stored_records(log))

@@ -40,6 +40,11 @@ def parse_date(value: object) -> dt.date:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     m = _YMD.fullmatch(text) or _COMPACT.fullmatch(text)
     if not m:
+        if re.fullmatch(r"[1-9][0-9]{4}", text):  # a CSV cell has no type: never guess a serial
+            raise ValueError(
+                _bad(value) + f"；它像 Excel 日期序列号（{_EXCEL_EPOCH + dt.timedelta(days=int(text))}），"
+                "请在 Excel 中把该列设为日期格式后重新导出"
+            )
         raise ValueError(_bad(value))
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

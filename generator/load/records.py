@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,9 +70,55 @@ def read_rows(
         )
         return
     columns = {fld: tab.headers[i] for fld, i in found.items()}
+    for ref in tab.merged:
+        _merged(ctx, rel, tab.headers, ref)
     for row_no, cells in tab.rows:
         values = {fld: (cells[i] if i < len(cells) else None) for fld, i in found.items()}
+        if CONTROL.search("".join(v for v in values.values() if isinstance(v, str))):
+            _controls(ctx, rel, row_no, values, columns)
         yield Row(rel, row_no, values, columns)
+
+
+# Invisible characters: C0/C1 controls except tab and line breaks (Cc) and the format
+# characters of Unicode 15 (Cf: zero-width space/joiners, bidirectional embeddings, overrides
+# and isolates, soft hyphen, BOM, tags …). The text is kept exactly as written (every page
+# escapes it), but a name that looks the same as another yet differs, or that reorders the
+# text around it, is worth a warning.
+CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def _controls(ctx: LoadContext, rel: str, row_no: int, values: dict, columns: dict) -> None:
+    for fld, value in values.items():
+        if isinstance(value, str) and (m := CONTROL.search(value)):
+            ctx.warning(
+                "schema.control",
+                f"「{columns[fld]}」含不可见的控制字符 U+{ord(m.group()):04X}"
+                f"（{unicodedata.name(m.group(), '控制字符')}），看起来相同的文字可能并不相同",
+                Origin(rel, row_no, columns[fld]),
+                value=value.encode("unicode_escape").decode("ascii")[:200],
+                fix="删除该单元格中的不可见字符（常见于从网页或聊天软件复制的文字）后重新保存。",
+            )
+
+
+def _merged(ctx: LoadContext, rel: str, headers: tuple[str, ...], ref: str) -> None:
+    first = ref.split(":")[0]
+    letters = first.rstrip("0123456789")
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - ord("A") + 1
+    header = headers[index - 1] if 0 < index <= len(headers) else None
+    ctx.error(
+        "schema.merged",
+        f"合并单元格 {ref}：合并后只有左上角的 {first} 有值，其余单元格读作空白",
+        Origin(rel, int(first[len(letters):]), header or letters),
+        value=ref,
+        fix="选中该区域，取消“合并后居中”，并在每个单元格中填写各自的值（可用“填充”复制）。",
+    )
 
 
 def record(

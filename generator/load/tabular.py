@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,23 +29,54 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[int, tuple[object, ...]], ...]  # (1-based row number, cells)
     encoding: str = ""
+    merged: tuple[str, ...] = ()  # XLSX merged ranges such as "F2:F5"
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Bytes of a CSV file -> (text, encoding name)."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data.decode("utf-8-sig"), "utf-8-sig"
+    """Bytes of a CSV file -> (text, encoding name).
+
+    A file that is partly UTF-8 and partly something else (lines pasted from a GBK export into
+    a UTF-8 file) is refused, never decoded into mojibake: once a line holds a UTF-8 encoded
+    Chinese character (or the file starts with a UTF-8 BOM), every line must be UTF-8.
+    """
+    bom = data.startswith(codecs.BOM_UTF8)
+    encoding = "utf-8-sig" if bom else "utf-8"
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        bad_line = data.count(b"\n", 0, exc.start) + 1
+    utf8_line = 1 if bom else _utf8_cjk_line(data)
+    if utf8_line is not None:
+        raise TableError(
+            f"文件编码混杂：第 {utf8_line} 行是 UTF-8 编码，第 {bad_line} 行却不是 UTF-8（可能是 GBK），"
+            "按任何一种编码读取都会出现乱码。请在 Excel 中打开原始数据，整体“另存为”"
+            "“CSV UTF-8（逗号分隔）”或 .xlsx 格式"
+        )
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise TableError(
-            f"无法识别文件编码（第 {exc.start} 字节）：应为 UTF-8 或 GB18030/GBK。"
+            f"无法识别文件编码（第 {line} 行）：应为 UTF-8 或 GB18030/GBK。"
             "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 格式"
         ) from None
+
+
+def _utf8_cjk_line(data: bytes) -> int | None:
+    """The first line that is valid UTF-8 holding a character of U+0800 or above (Chinese).
+
+    GBK text practically never decodes as UTF-8 with such characters, so one such line in a
+    file that is not UTF-8 throughout means mixed encodings."""
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if any(ord(c) >= 0x800 for c in text):
+            return number
+    return None
 
 
 def read_table(path: Path) -> Table:
@@ -65,7 +97,13 @@ def _read_csv(path: Path) -> Table:
     first = content.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    records = list(reader)
+    try:
+        records = list(reader)
+    except csv.Error as exc:  # a cell longer than csv.field_size_limit() (128 Ki characters)
+        raise TableError(
+            f"第 {reader.line_num} 行无法读取（{exc}）：单元格过长，多半是引号 \" 未成对，"
+            "把后面许多行都并进了一个单元格。请检查该行附近的引号"
+        ) from None
     if not records:
         return Table((), (), encoding)
     headers = tuple(h.strip() for h in records[0])
@@ -78,11 +116,15 @@ def _read_csv(path: Path) -> Table:
 def _read_xlsx(path: Path) -> Table:
     import openpyxl  # slow import: only when an office uses XLSX
 
+    # openpyxl raises many types (BadZipFile, KeyError, XML ParseError, IndexError …) for a
+    # broken or truncated file, also lazily while the rows are read: each is a TableError.
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
+    except Exception as exc:
         raise TableError(f"无法打开 Excel 文件：{exc}（请确认是 .xlsx 格式且未损坏）") from None
     try:
+        if not wb.worksheets:
+            raise TableError("Excel 文件中没有工作表（请确认是 .xlsx 格式且未损坏）")
         ws = wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
         try:
@@ -95,9 +137,37 @@ def _read_xlsx(path: Path) -> Table:
             cells = tuple(_cell(c) for c in rec)
             if not _blank(cells):
                 rows.append((i, cells))
-        return Table(headers, tuple(rows), "xlsx")
+        merged = _merged_ranges(ws)
+        return Table(headers, tuple(rows), "xlsx", merged)
+    except TableError:
+        raise
+    except Exception as exc:
+        raise TableError(
+            f"Excel 文件已损坏或不完整，读取工作表时出错：{exc}。请在 Excel 中打开并重新保存为 .xlsx"
+        ) from None
     finally:
         wb.close()
+
+
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)\"")
+
+
+def _merged_ranges(ws) -> tuple[str, ...]:
+    """The merged ranges of a read-only worksheet (``<mergeCell ref="F2:F5"/>``, after the rows).
+
+    openpyxl's read-only mode does not parse them; only the top-left cell of a merged range
+    holds the value, the others read as empty."""
+    found: list[str] = []
+    tail = b""
+    with ws._get_source() as src:  # the sheet's XML inside the archive
+        while chunk := src.read(1 << 20):
+            buf = tail + chunk
+            for m in _MERGE_CELL.finditer(buf):
+                ref = m.group(1).decode("ascii")
+                if ref not in found:
+                    found.append(ref)
+            tail = buf[-256:]
+    return tuple(found)
 
 
 def _cell(value: object) -> object:

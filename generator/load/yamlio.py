@@ -6,6 +6,7 @@ starts and the line of each key, so findings about a YAML record can name its li
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 
 import yaml
@@ -35,6 +36,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):  # `? [a, b]: …` is valid YAML but no usable key
+            raise yaml.constructor.ConstructorError(
+                None, None, "键不能是列表或映射", key_node.start_mark
+            )
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[str(key)] = key_node.start_mark.line + 1
     return out
@@ -71,6 +76,10 @@ def load_yaml(ctx: LoadContext, path: Path) -> tuple[bool, object]:
             return False, None
     try:
         return True, yaml.load(content, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except RecursionError:  # PyYAML's parser recurses once per nesting level
+        ctx.error("schema.yaml", "YAML 嵌套层数过深（成百上千层的 [ 或 {），无法读取", Origin(rel),
+                  fix="检查方括号、花括号是否成对；任务文件的嵌套一般不超过 4 层。")
+        return False, None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         row = mark.line + 1 if mark is not None else None

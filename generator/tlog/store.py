@@ -236,12 +236,15 @@ class LogStore:
             self._write_derived(data, signer)
 
     def append(
-        self, entry_fields: Mapping[str, Any], clock: Callable[[], datetime] | None = None
+        self, entry_fields: Mapping[str, Any], clock: Callable[[], datetime] | None = None,
+        finalize: Callable[[dict[str, Any]], Mapping[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Append one entry; fills ``seq``, ``time``, ``prev`` and ``hash`` and returns it.
 
         ``time`` comes from the system clock (UTC); only tests and the demo generator inject
-        ``clock`` (PROTOCOL §8).
+        ``clock`` (PROTOCOL §8). ``finalize``, called under the lock with the entry before
+        hashing (fields plus ``seq``, ``time`` and ``prev``), returns it with fields that depend
+        on those (the ``audit`` entry's signature); it may not change ``seq``, ``time``, ``prev``.
         """
         with self.locked():
             signer = self._signer()
@@ -250,7 +253,14 @@ class LogStore:
                 self._write_derived(data, signer)  # a previous append died after its commit
             now = clock() if clock is not None else datetime.now(UTC)
             prev = entries[-1]["hash"] if entries else ZERO_HASH
-            entry = make_entry(entry_fields, len(entries), format_time(now), prev)
+            seq, stamp = len(entries), format_time(now)
+            if finalize is not None:
+                draft = {**entry_fields, "seq": seq, "time": stamp, "prev": prev}
+                done = dict(finalize(dict(draft)))
+                if any(done.get(k) != draft[k] for k in ("seq", "time", "prev")) or "hash" in done:
+                    raise LogError("finalize 不得改动 seq、time、prev，也不得填写 hash", seq=seq)
+                entry_fields = {k: v for k, v in done.items() if k not in ("seq", "time", "prev")}
+            entry = make_entry(entry_fields, seq, stamp, prev)
             state = ChainState()
             for old in entries:
                 state.add(old)
