@@ -63,11 +63,20 @@ def tree_rss_kb(pid: int | None = None) -> int:
     return total
 
 
+def _cpu() -> float:
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        r = resource.getrusage(who)
+        total += r.ru_utime + r.ru_stime
+    return total
+
+
 @dataclass
 class Measure:
     wall_s: float = 0.0
     peak_rss_mb: float = 0.0  # self + live descendants, sampled (and getrusage of self)
     self_rss_mb: float = 0.0  # getrusage(RUSAGE_SELF) high-water mark (process lifetime)
+    cpu_s: float = 0.0  # user + system CPU of this process and its reaped children
     extra: dict = field(default_factory=dict)
 
 
@@ -88,11 +97,13 @@ def measure(interval: float = 0.05) -> Iterator[Measure]:
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     try:
         yield m
     finally:
         m.wall_s = time.perf_counter() - t0
+        m.cpu_s = _cpu() - cpu0
         stop.set()
         thread.join()
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
@@ -110,7 +121,7 @@ def emit(bench: str, name: str, **figures: object) -> None:
 
 
 def emit_measure(bench: str, name: str, m: Measure, **figures: object) -> None:
-    emit(bench, name, wall_s=m.wall_s, peak_rss_mb=m.peak_rss_mb, **m.extra, **figures)
+    emit(bench, name, wall_s=m.wall_s, cpu_s=m.cpu_s, peak_rss_mb=m.peak_rss_mb, **m.extra, **figures)
 
 
 def parse_lines(text: str) -> list[dict]:

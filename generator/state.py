@@ -301,7 +301,8 @@ def check_context_extras(data_dir, model, as_of: dt.date, secrets_dir=None):
     return {
         "selections": selections,
         "groups": groups,
-        "published": _published_dates(by_task),
+        # No log at all: publication is unknown (the office does not draw with gongshi yet).
+        "published": _published_dates(by_task) if record.log_bytes else None,
         "drawn": frozenset(t for t, e in by_task.items() if e.draw is not None),
         "cancelled": frozenset(t for t, e in by_task.items() if e.cancel is not None),
     }

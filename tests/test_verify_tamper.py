@@ -215,8 +215,18 @@ def test_verify_py_prints_the_same_lines_as_gongshi_verify(demo_master, verify_p
 
 
 def log_byte_positions(data: bytes, count: int = 30) -> list[int]:
-    """``count`` positions spread evenly over the log, the first and the last byte included."""
-    return sorted({k * (len(data) - 1) // (count - 1) for k in range(count)})
+    """``count`` positions: the first and last byte, and the others spread over every line
+    (line k % lines, at a pseudo-random offset that may hit its LF)."""
+    starts = [0] + [i + 1 for i, b in enumerate(data) if b == 0x0A]  # the last = len(data)
+    lines = len(starts) - 1
+    positions = {0, len(data) - 1}
+    k = 0
+    while len(positions) < count:
+        line = k % lines
+        width = starts[line + 1] - starts[line]  # with its LF
+        positions.add(starts[line] + (k * 2654435761) % width)
+        k += 1
+    return sorted(positions)
 
 
 def line_of(data: bytes, pos: int) -> int:
@@ -227,7 +237,7 @@ def line_of(data: bytes, pos: int) -> int:
 def test_single_byte_changes_of_the_log_are_detected(demo_master, verify_py, tmp_path):
     data = (demo_master.data / LOG).read_bytes()
     positions = log_byte_positions(data)
-    assert len(positions) == 30 and len({line_of(data, p) for p in positions}) >= 15
+    assert len(positions) == 30 and len({line_of(data, p) for p in positions}) == data.count(b"\n")
     cases = [
         Case(f"log-byte-{pos}", flip_byte(LOG, pos), (CHEAP_TASK,),
              (Expect("日志 log.entries", (f"第 {line_of(data, pos)} 行",)),))
@@ -270,7 +280,7 @@ def test_changes_to_a_task_bundle_are_detected(group, demo_master, verify_py, tm
             _file_case("2023-01", "experts.csv", ("experts.csv",)),
             _file_case("2023-01", "params.json", ("params.json",)),
             _file_case("2023-07", "params.json", ("params.json",), pos=3),
-            _file_case("2023-05", "sources.json", ("sources", "key_string")),
+            _file_case("2023-01", "sources.json", ("sources", "key_string")),
         ]
     else:  # published at reveal and publication
         cases = [
@@ -286,3 +296,12 @@ def test_changes_to_a_task_bundle_are_detected(group, demo_master, verify_py, tm
                  (Expect("任务 2023-01", ("commitment",)), Expect("任务 2023-02", ("commitment",)))),
         ]
     check_cases(cases, demo_master, verify_py, tmp_path)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known gap in generator/protocol/verify.py: for a task drawn but not yet revealed, "
+    "verify_task returns before looking at sources.json (public since the draw) or the draw "
+    "entry's time, so a tampered sources.json is only caught at reveal"))
+def test_sources_json_of_a_drawn_unrevealed_task_is_checked(demo_master, verify_py, tmp_path):
+    check_cases([_file_case("2023-05", "sources.json", ("sources", "key_string"))],
+                demo_master, verify_py, tmp_path)

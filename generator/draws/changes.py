@@ -14,13 +14,14 @@ from ..protocol.errors import ProtocolError
 from ..protocol.listing import selection_sha256
 from ..protocol.tickets import hash_chain
 from .commit import task_files
-from .logio import append_entry
+from .logio import append_entry, exclusive
 from .reveal import _listing_names
 from .workspace import DrawRefused, Workspace
 
 REASONS = {"recusal": "事后申报回避", "unavailable": "无法履职"}
 
 
+@exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
 def reassign(ws: Workspace, task_id: str, enterprise: str, inspector: str, reason: str) -> dict:
     if reason not in REASONS:
         raise DrawRefused(f"调整原因应为 recusal（{REASONS['recusal']}）或 unavailable（{REASONS['unavailable']}），实际为「{reason}」。")
@@ -48,6 +49,7 @@ def reassign(ws: Workspace, task_id: str, enterprise: str, inspector: str, reaso
                              "selection_sha256": selection_sha256(new)}, ws.now())
 
 
+@exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
 def cancel(ws: Workspace, task_id: str, reason: str) -> dict:
     entries = ws.task_entries(task_id)
     if entries.announce is None:

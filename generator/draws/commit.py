@@ -23,7 +23,7 @@ from ..protocol.tickets import hash_chain
 from ..state import BEIJING, entry_time
 from ..tlog.entries import format_time
 from . import inputs
-from .logio import append_entry
+from .logio import append_entry, exclusive
 from .workspace import DrawRefused, Workspace
 
 SecretSource = Callable[[], bytes]
@@ -90,6 +90,7 @@ def validate_params_of(task) -> list:
     return validate_params({"protocol": PROTOCOL, **raw})
 
 
+@exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
 def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSource = os_secret) -> dict:
     """Announce ``task_id``; returns the appended ``announce`` entry."""
     task = model.task(task_id)

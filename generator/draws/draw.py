@@ -13,7 +13,7 @@ from ..protocol.sources import sources_json
 from ..protocol.tickets import hash_chain
 from ..state import BEIJING
 from .commit import task_files
-from .logio import append_entry
+from .logio import append_entry, exclusive
 from .workspace import DrawRefused, Workspace
 
 
@@ -22,6 +22,7 @@ def parse_source_args(values: list[str]) -> list[list[str]]:
     return [value.replace(",", " ").replace("，", " ").split() for value in values]
 
 
+@exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
 def draw(ws: Workspace, task_id: str, numbers: list[list[str]], issues_used: list[str] | None = None) -> dict:
     entries = ws.task_entries(task_id)
     if entries.announce is None:

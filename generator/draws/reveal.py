@@ -14,7 +14,7 @@ from ..protocol.listing import parse_listing
 from ..protocol.tickets import hash_chain
 from ..state import BEIJING
 from .commit import task_files
-from .logio import append_entry
+from .logio import append_entry, exclusive
 from .workspace import DrawRefused, Workspace
 
 
@@ -23,6 +23,7 @@ def _listing_names(secret: dict[str, bytes]) -> list[str]:
     return sorted(names, key=lambda n: int(n[len("listing-"):-len(".csv")]))
 
 
+@exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
 def reveal(ws: Workspace, model: Model, task_id: str, auditors: list[str] | None = None) -> dict:
     task = model.task(task_id)
     entries = ws.task_entries(task_id)
@@ -84,6 +85,7 @@ def results_csv(model: Model, task_id: str) -> bytes:
     return write_csv("results.csv", rows)
 
 
+@exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
 def publish(ws: Workspace, model: Model, task_id: str) -> dict:
     entries = ws.task_entries(task_id)
     if entries.reveal is None:

@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ..fileio import write_atomic, write_secret
 from ..state import TaskEntries, task_entries
-from ..tlog.entries import parse_log
-from .fileio import write_atomic, write_secret
+from ..tlog.entries import LogError, parse_log
 
 Clock = Callable[[], dt.datetime]
 
@@ -34,6 +35,8 @@ class Workspace:
     secrets_dir: Path
     clock: Clock = field(default=system_clock)
     key_name: str = "gongshi.example/log"  # the log key's name = checkpoint origin
+    # The LogStore whose write lock the running operation holds (``logio.exclusive``), or None.
+    store: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def at(cls, data_dir: str | Path, secrets_dir: str | Path | None = None,
@@ -65,7 +68,12 @@ class Workspace:
     def entries(self) -> list[dict]:
         if not self.log_file.exists():
             return []
-        return parse_log(self.log_file.read_bytes())
+        try:
+            return parse_log(self.log_file.read_bytes())
+        except LogError as exc:  # fix: a torn or edited log is a refusal, not a traceback
+            raise DrawRefused(
+                f"抽取日志 {self.log_file} 已损坏，拒绝继续（不会自动修复）：{exc}"
+            ) from exc
 
     def task_entries(self, task: str) -> TaskEntries:
         return task_entries(self.entries(), task)

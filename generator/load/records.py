@@ -92,13 +92,29 @@ CONTROL = re.compile(
 )
 
 
+def _invisible(value: str) -> str | None:
+    """The first invisible character of a cell; a zero-width joiner inside an emoji sequence
+    (👨‍👩‍👧) is part of the emoji, not hidden."""
+    for m in CONTROL.finditer(value):
+        i = m.start()
+        if m.group() == "\u200d" and 0 < i < len(value) - 1 and _pictograph(value[i - 1]) \
+                and _pictograph(value[i + 1]):
+            continue
+        return m.group()
+    return None
+
+
+def _pictograph(ch: str) -> bool:
+    return ord(ch) >= 0x1F000 or 0x2600 <= ord(ch) <= 0x27BF or ch == "\ufe0f"
+
+
 def _controls(ctx: LoadContext, rel: str, row_no: int, values: dict, columns: dict) -> None:
     for fld, value in values.items():
-        if isinstance(value, str) and (m := CONTROL.search(value)):
+        if isinstance(value, str) and (ch := _invisible(value)):
             ctx.warning(
                 "schema.control",
-                f"「{columns[fld]}」含不可见的控制字符 U+{ord(m.group()):04X}"
-                f"（{unicodedata.name(m.group(), '控制字符')}），看起来相同的文字可能并不相同",
+                f"「{columns[fld]}」含不可见的控制字符 U+{ord(ch):04X}"
+                f"（{unicodedata.name(ch, '控制字符')}），看起来相同的文字可能并不相同",
                 Origin(rel, row_no, columns[fld]),
                 value=value.encode("unicode_escape").decode("ascii")[:200],
                 fix="删除该单元格中的不可见字符（常见于从网页或聊天软件复制的文字）后重新保存。",

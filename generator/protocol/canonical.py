@@ -42,6 +42,8 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
 LABEL_RE = re.compile(r"S[1-9][0-9]*")
 INT_RE = re.compile(r"0|[1-9][0-9]*")
 _FORBIDDEN = {",": "逗号", '"': "引号", "\r": "回车符", "\n": "换行符"}
+_MISSING = object()
+_MEMO_MAX = 65_536  # accepted values memoised per column by iter_rows
 Value = str | int | bool | tuple[str, ...] | None
 
 
@@ -201,9 +203,13 @@ def iter_rows(name: str, data: bytes) -> Iterator[tuple[Value, ...]]:
     if not data.startswith(head):
         first = data.split(b"\n", 1)[0].decode("utf-8", "replace")
         raise fail(f"表头应为 {head.decode().strip()!r}，实际为 {first!r}", 1)
-    prev: bytes | None = None
-    pos, lineno = len(head), 1
-    while pos < len(data):
+    prev: str | None = None
+    pos, lineno, size, ncols = len(head), 1, len(data), len(cols)
+    # Speed only: parse_field is a pure function of (kind, raw), so each column memoises the
+    # values it has accepted (bounded; failures are never memoised and raise as before), and a
+    # code that passes is_uscc is returned at once (a valid code is always valid text).
+    memos: list[dict[str, Value]] = [{} for _ in cols]
+    while pos < size:
         end = data.index(b"\n", pos)
         raw_line, pos = data[pos:end], end + 1
         lineno += 1
@@ -212,15 +218,25 @@ def iter_rows(name: str, data: bytes) -> Iterator[tuple[Value, ...]]:
         except UnicodeDecodeError as exc:
             raise fail(f"不是有效的 UTF-8（字节偏移 {exc.start}）", lineno) from None
         parts = text.split(",")
-        if len(parts) != len(cols):
+        if len(parts) != ncols:
             raise fail(f"应有 {len(cols)} 个字段，实际 {len(parts)} 个", lineno)
         values = []
-        for c, ((col, kind), raw) in enumerate(zip(cols, parts, strict=True), start=1):
-            try:
-                values.append(parse_field(kind, raw))
-            except ValueError as exc:
-                raise fail(f"列 {col}：{exc}", lineno, c) from None
-        key = parts[0].encode("utf-8")
+        for c in range(ncols):
+            raw, memo = parts[c], memos[c]
+            value = memo.get(raw, _MISSING)
+            if value is _MISSING:
+                kind = cols[c][1]
+                if kind == "code" and is_uscc(raw):
+                    value = raw
+                else:
+                    try:
+                        value = parse_field(kind, raw)
+                    except ValueError as exc:
+                        raise fail(f"列 {cols[c][0]}：{exc}", lineno, c + 1) from None
+                    if len(memo) < _MEMO_MAX:
+                        memo[raw] = value
+            values.append(value)
+        key = parts[0]  # str order by code point = UTF-8 byte order
         if prev is not None and key <= prev:
             what = "重复" if key == prev else "未按 UTF-8 字节升序排列"
             raise fail(f"首列 {parts[0]!r} {what}", lineno, 1)

@@ -25,6 +25,7 @@ from .groups import (
     Rules,
     experts_from_rows,
     form_group,
+    in_scope_pool,
     inspectors_from_rows,
     pick_experts,
     ranking,
@@ -138,12 +139,19 @@ def draw(
     loads: dict[str, int] = {}
     lines: list[Line] = []
     failure: str | None = None
+    pools: dict[str, list] = {}  # unit → in-scope inspectors (see groups.form_group)
     for s in selected:  # §6.6: ascending (ticket, code)
         blank = Line(s.code, s.stratum, s.ticket.hex(), (), (), "-")
         if failure is not None:
             lines.append(blank)
             continue
-        group = form_group(ranking(tickets, s.code, inspectors), s.code, units[s.code], loads, rules)
+        unit = units[s.code]
+        if unit not in pools:
+            pools[unit] = in_scope_pool(inspectors, unit, rules)
+        group = form_group(
+            ranking(tickets, s.code, pools[unit]), s.code, unit, loads, rules,
+            full=lambda code=s.code: ranking(tickets, code, inspectors),
+        )
         picked = pick_experts(tickets, s.code, experts, params["experts"])
         if isinstance(group, str) or picked is None:
             failure = group if isinstance(group, str) else "experts"

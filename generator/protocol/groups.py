@@ -19,7 +19,7 @@ scope widened to all); still failing → the draw fails with the last attempt's 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .tickets import Tickets
@@ -135,12 +135,26 @@ def swap_for_expertise(group: list[Inspector], cands: Sequence[Inspector], tags:
     return sorted(group, key=lambda m: rank[m.id])
 
 
+def in_scope_pool(inspectors: Sequence[Inspector], unit: str, rules: Rules) -> list[Inspector]:
+    """The qualified inspectors the (unwidened) scope allows for an enterprise of ``unit``."""
+    return [i for i in inspectors if i.qualified and in_scope(i, unit, rules.scope, False)]
+
+
 def form_group(
     ranked: Sequence[Inspector], code: str, unit: str, loads: Mapping[str, int], rules: Rules,
+    full: Callable[[], Sequence[Inspector]] | None = None,
 ) -> tuple[tuple[str, ...], str] | str:
-    """One enterprise's group with fallbacks: ``(ids in rank order, fallback)`` or a failure name."""
+    """One enterprise's group with fallbacks: ``(ids in rank order, fallback)`` or a failure name.
+
+    Speed only: ``ranked`` may be just the in-scope part of the ranking (``ranking`` over
+    :func:`in_scope_pool`) when ``full`` returns the whole ranking, which only fallback ``all``
+    needs; step 2 filters by scope first, so the result is the same and the tickets of the
+    inspectors outside the scope are computed only when ``all`` is reached.
+    """
     failure = "scope"
     for fallback in FALLBACKS:
+        if fallback == "all" and full is not None:
+            ranked = full()
         cands = eligible(ranked, code, unit, loads, rules, fallback)
         if isinstance(cands, str):
             failure = cands

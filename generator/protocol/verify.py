@@ -8,6 +8,8 @@ what differs. It re-checks every refusal of §3–§5 as well (§13 "Verificatio
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,8 +23,8 @@ from .errors import ProtocolError
 from .exclusions import exclusions_commitment
 from .jcs import canonicalize
 from .listing import parse_listing
-from .params import validate_params
-from .refusals import commit_refusals, parse_time
+from .params import meets, validate_params
+from .refusals import commit_refusals, entropy_refusals, id_refusals, parse_time, timing_refusals
 from .sources import canonical_number, key_string
 from .tickets import commitment_of, parse_code
 
@@ -32,14 +34,15 @@ class Check:
     name: str
     ok: bool
     detail: str
+    severity: str = "error"  # "warning": reported, never fails the verification
 
 
 class _Report:
     def __init__(self) -> None:
         self.checks: list[Check] = []
 
-    def add(self, name: str, ok: bool, detail: str) -> bool:
-        self.checks.append(Check(name, bool(ok), detail))
+    def add(self, name: str, ok: bool, detail: str, severity: str = "error") -> bool:
+        self.checks.append(Check(name, bool(ok), detail, severity))
         return bool(ok)
 
     def same(self, name: str, got: object, want: object, what: str) -> bool:
@@ -66,10 +69,36 @@ def verify_task(
     files: Mapping[str, bytes], announce: Mapping, draw: Mapping | None, reassigns: Sequence[Mapping],
     reveal: Mapping | None, publish: Mapping | None, earlier: set[str],
     referenced: Mapping[str, Mapping[str, str]] | None = None,
+    audits: Sequence[Mapping] = (), auditors_pub: bytes | None = None,
 ) -> list[Check]:
     """All task-level checks. ``earlier``: commitments and codes of earlier log entries (hex);
-    ``referenced``: optional {task: {code: ticket hex}} of revealed tasks that exclusions name."""
+    ``referenced``: optional {task: {code: ticket hex}} of revealed tasks that exclusions name;
+    ``audits``: the task's ``audit`` entries; ``auditors_pub``: ``log/auditors.pub`` if any.
+
+    An audit-mode task is checked in one of two views. The public view (no ``risk.csv``) checks
+    everything that does not depend on the secret risk classes (:func:`_audit_public`) and the
+    auditors' signed ``audit`` entries. The auditors' view (``risk.csv`` and ``code.txt``
+    present, as ``gongshi audit-export`` writes them) checks everything, as in public mode, and
+    that ``selected.csv`` agrees with the last listing."""
     r = _Report()
+    checks = _verify_task(r, files, announce, draw, reassigns, reveal, publish, earlier, referenced)
+    if files.get("params.json") is not None and _mode(files) == "audit":
+        _check_audits(r, announce.get("task", ""), audits, reveal, auditors_pub)
+    return checks
+
+
+def _mode(files: Mapping[str, bytes]) -> str | None:
+    try:
+        return json.loads(files["params.json"].decode("utf-8")).get("mode")
+    except (ValueError, AttributeError, KeyError):
+        return None
+
+
+def _verify_task(
+    r: _Report, files: Mapping[str, bytes], announce: Mapping, draw: Mapping | None,
+    reassigns: Sequence[Mapping], reveal: Mapping | None, publish: Mapping | None, earlier: set[str],
+    referenced: Mapping[str, Mapping[str, str]] | None,
+) -> list[Check]:
     raw = files.get("params.json")
     if raw is None:
         r.add("params", False, "缺少 params.json")
@@ -104,10 +133,26 @@ def verify_task(
         r.same(f"{name}.rows", row_count(data), want.get("rows"), f"{name} 的行数与公告条目 ")
 
     public = params["mode"] == "public"
+    auditor_view = not public and "risk.csv" in files and "code.txt" in files
+    if not public and not auditor_view:
+        if "code.txt" in files:
+            r.add("code.public", False, "审计模式任务不得公开 code.txt（一次性代码只交给审计人员）")
+        for name in ("listing.csv", "listing-0.csv", "cutoffs.csv", "risk.csv"):
+            if name in files:
+                r.add(f"{name}.public", False, f"审计模式任务不得公开 {name}")
+        _audit_public(r, params, files, announce, draw, reassigns, reveal, publish)
+        return r.checks
+    if auditor_view:
+        try:
+            parse_csv("risk.csv", files["risk.csv"])
+            want = inputs.get("risk.csv", {})
+            r.same("risk.csv.sha256", sha256_hex(files["risk.csv"]), want.get("sha256"), "risk.csv 的哈希与公告条目 ")
+            r.same("risk.csv.rows", row_count(files["risk.csv"]), want.get("rows"), "risk.csv 的行数与公告条目 ")
+        except ProtocolError as exc:
+            r.add("risk.csv.canonical", False, str(exc))
+            return r.checks
     code = None
     if "code.txt" in files:
-        if not public:
-            r.add("code.public", False, "审计模式任务不得公开 code.txt")
         text = files["code.txt"].decode("ascii", "replace")
         try:
             if not text.endswith("\n"):
@@ -152,22 +197,10 @@ def verify_task(
 
     if draw is None:
         return r.checks
-    for s in params["sources"]:
-        ok = parse_time(draw.get("time", "")) > parse_time(s["scheduled"]) if draw.get("time") else False
-        r.add(f"draw.time.{s['issue']}", ok, f"抽取条目时间 {draw.get('time')} 须晚于随机源 {s['name']} 开奖时间 {s['scheduled']}")
-    try:
-        sj = json.loads(files["sources.json"].decode("utf-8"))
-        ok = canonicalize(sj) + b"\n" == files["sources.json"]
-        numbers = [src["numbers"] for src in sj["sources"]]
-        bad = [x for nums in numbers for x in nums if canonical_number(x) != x]
-        counts_ok = [len(n) for n in numbers] == [s["count"] for s in params["sources"]]
-        key = key_string(params["sources"], numbers)
-    except (KeyError, ValueError, TypeError, ProtocolError) as exc:
-        r.add("sources.json", False, f"sources.json 无效：{exc}")
+    got = _check_sources(r, params, files, draw)
+    if got is None:
         return r.checks
-    r.add("sources.canonical", ok and not bad and counts_ok, "sources.json 为规范 JCS 加换行，号码均为规范十进制且个数正确" if ok and not bad and counts_ok else f"sources.json 不规范（非规范号码 {bad}，个数正确：{counts_ok}）")
-    r.same("key_string.sources", sj.get("key_string"), key, "sources.json 中的 key string 与由号码重算的结果 ")
-    r.same("key_string.draw", draw.get("key_string"), key, "抽取条目的 key string 与重算结果 ")
+    key, numbers = got
 
     outcome = run_draw(params, files, exclusions, code, numbers)
     listing0 = files.get("listing-0.csv")
@@ -183,7 +216,7 @@ def verify_task(
     r.same("draw.selection_sha256", draw.get("selection_sha256"), outcome.selection_sha256, "抽取条目的 selection_sha256 与重算 ")
     r.same("draw.status", draw.get("status"), outcome.status, "抽取条目的 status 与重算 ")
     r.same("draw.failure", draw.get("failure"), outcome.failure, "抽取条目的 failure 与重算 ")
-    if public:
+    if public or auditor_view:
         r.same("cutoffs.csv", files.get("cutoffs.csv"), outcome.cutoffs_csv, "cutoffs.csv 与重算的 N、k、截止签号 ")
 
     current, history = outcome.listing, []
@@ -208,6 +241,8 @@ def verify_task(
         history.append(diff)
     if public and reveal is not None:
         r.same("listing.csv", files.get("listing.csv"), current, "listing.csv 与最后一次改派后的清单 ")
+    if auditor_view and reveal is not None:
+        r.same("selected.csv", files.get("selected.csv"), selected_csv(current), "selected.csv 与最后一份清单 ")
     if publish is not None:
         results = files.get("results.csv")
         if results is None:
@@ -220,3 +255,213 @@ def verify_task(
             except ProtocolError as exc:
                 r.add("results.canonical", False, str(exc))
     return r.checks
+
+
+def _check_sources(r: _Report, params: Mapping, files: Mapping[str, bytes], draw: Mapping) -> tuple[str, list] | None:
+    """Draw time after every source; sources.json canonical; the key string recomputed."""
+    for s in params["sources"]:
+        ok = parse_time(draw.get("time", "")) > parse_time(s["scheduled"]) if draw.get("time") else False
+        r.add(f"draw.time.{s['issue']}", ok, f"抽取条目时间 {draw.get('time')} 须晚于随机源 {s['name']} 开奖时间 {s['scheduled']}")
+    try:
+        sj = json.loads(files["sources.json"].decode("utf-8"))
+        ok = canonicalize(sj) + b"\n" == files["sources.json"]
+        numbers = [src["numbers"] for src in sj["sources"]]
+        bad = [x for nums in numbers for x in nums if canonical_number(x) != x]
+        counts_ok = [len(n) for n in numbers] == [s["count"] for s in params["sources"]]
+        key = key_string(params["sources"], numbers)
+    except (KeyError, ValueError, TypeError, ProtocolError) as exc:
+        r.add("sources.json", False, f"sources.json 无效：{exc}")
+        return None
+    r.add("sources.canonical", ok and not bad and counts_ok, "sources.json 为规范 JCS 加换行，号码均为规范十进制且个数正确" if ok and not bad and counts_ok else f"sources.json 不规范（非规范号码 {bad}，个数正确：{counts_ok}）")
+    r.same("key_string.sources", sj.get("key_string"), key, "sources.json 中的 key string 与由号码重算的结果 ")
+    r.same("key_string.draw", draw.get("key_string"), key, "抽取条目的 key string 与重算结果 ")
+    return key, numbers
+
+
+# --------------------------------------------------------------------------- audit mode
+
+
+def selected_csv(listing: bytes) -> bytes:
+    """``selected.csv`` of an audit-mode task: the listing without stratum, ticket, fallback."""
+    from .canonical import write_csv
+
+    return write_csv("selected.csv", [(ln.code, ln.inspectors, ln.experts) for ln in parse_listing(listing)])
+
+
+def _uses_risk(conditions: Sequence[Mapping]) -> bool:
+    return any(c["column"] == "risk" for c in conditions)
+
+
+def _public_rows(files: Mapping[str, bytes]) -> list[tuple[str, dict[str, str]]]:
+    out = []
+    for code, type_, industry, industry_risk, unit, registered, status in parse_csv("directory.csv", files["directory.csv"]):
+        out.append((code, {
+            "type": type_, "industry": industry, "industry_risk": industry_risk, "unit": unit,
+            "registered": registered, "status": status,
+        }))
+    return out
+
+
+def _maybe(conditions: Sequence[Mapping], row: Mapping[str, str]) -> bool:
+    """Whether ``row`` can meet ``conditions`` for some risk class (risk conditions skipped)."""
+    return all(meets(c, row) for c in conditions if c["column"] != "risk")
+
+
+def _public_strata(r: _Report, params: Mapping, rows: list, announce: Mapping) -> None:
+    """§13 implementation choice: N_before exactly for the strata that precede any use of
+    ``risk``, and an upper bound for the sum of the rest."""
+    announced = announce.get("strata")
+    labels = [s["label"] for s in params["strata"]]
+    if not isinstance(announced, list) or [a.get("label") for a in announced if isinstance(a, dict)] != labels:
+        r.add("strata.labels", False, f"公告条目的分层标签应为 {labels}，实际为 {announced!r}")
+        return
+    got = {a["label"]: a.get("N_before") for a in announced}
+    pop_risk = _uses_risk(params["population"])
+    prefix = []
+    if not pop_risk:
+        for s in params["strata"]:
+            if _uses_risk(s["when"]):
+                break
+            prefix.append(s)
+    rest = params["strata"][len(prefix):]
+    exact = {s["label"]: 0 for s in prefix}
+    bound = 0
+    for _code, row in rows:
+        if not _maybe(params["population"], row):
+            continue
+        first = next((s for s in prefix if all(meets(c, row) for c in s["when"])), None)
+        if first is not None:
+            exact[first["label"]] += 1
+        elif any(_maybe(s["when"], row) for s in rest):
+            bound += 1
+    for label, n in exact.items():
+        r.same(f"strata.N_before.{label}", got[label], n, f"分层 {label} 排除前的企业数（不涉及风险分类，可公开重算）与公告条目 ")
+    if rest:
+        total = sum(got[s["label"]] for s in rest if isinstance(got[s["label"]], int))
+        ok = total <= bound
+        names = "、".join(s["label"] for s in rest)
+        r.add("strata.N_before.risk", ok, f"按风险分类的分层 {names} 排除前合计 {total} 家，" + (
+            f"不超过忽略风险分类条件时可能落入的 {bound} 家（具体分层成员由审计人员核验）" if ok
+            else f"超过了忽略风险分类条件时可能落入的 {bound} 家"))
+
+
+def _audit_public(
+    r: _Report, params: Mapping, files: Mapping[str, bytes], announce: Mapping, draw: Mapping | None,
+    reassigns: Sequence[Mapping], reveal: Mapping | None, publish: Mapping | None,
+) -> None:
+    """The public's checks of an audit-mode task: nothing that needs the code or risk.csv."""
+    rows = _public_rows(files)
+    _public_strata(r, params, rows, announce)
+    refusals = id_refusals(files) + entropy_refusals(params) + timing_refusals(params, announce.get("time", ""))
+    r.add("refusals", not refusals, "；".join(str(e) for e in refusals) or "不涉及风险分类的拒绝条件（编号、熵、开奖时间）均未触发")
+    possible = {code for code, row in rows if _maybe(params["population"], row)}
+    exclusions = files.get("exclusions.csv")
+    if exclusions is not None:
+        try:
+            ex_rows = parse_csv("exclusions.csv", exclusions)
+            r.same("exclusions.rows", row_count(exclusions), announce.get("inputs", {}).get("exclusions.csv", {}).get("rows"), "exclusions.csv 的行数与公告条目 ")
+            bad = [c for c, rule, _, _ in ex_rows if c not in possible or rule not in params["exclusion_rules"]]
+            r.add("exclusions.members", not bad, f"排除的企业不在抽取范围内或规则不属于本任务：{bad[:5]}" if bad else "每条排除均为抽取范围内的企业，规则属于本任务")
+        except ProtocolError as exc:
+            r.add("exclusions.canonical", False, str(exc))
+    elif draw is not None and reveal is not None:
+        r.add("exclusions.present", False, "缺少 exclusions.csv")
+    if draw is None:
+        return
+    _check_sources(r, params, files, draw)
+    for n, entry in enumerate(reassigns, start=1):
+        r.same(f"reassign.{n}.count", entry.get("count"), n, f"第 {n} 次改派条目的 count ")
+    if reveal is None:
+        return
+    data = files.get("selected.csv")
+    if data is None:
+        r.add("selected.csv", False, "已揭示的审计模式任务缺少 selected.csv")
+        return
+    try:
+        selected = parse_csv("selected.csv", data)
+    except ProtocolError as exc:
+        r.add("selected.csv.canonical", False, str(exc))
+        return
+    roster = {row[0]: row for row in parse_csv("roster.csv", files["roster.csv"])}
+    experts = {row[0]: row for row in parse_csv("experts.csv", files["experts.csv"])}
+    g, n_experts = params["group_size"], params["experts"]["count"]
+    ok_draw = draw.get("status") == "ok"
+    problems = []
+    for code, inspectors, expert_ids in selected:
+        if code not in possible:
+            problems.append(f"{code} 不在抽取范围内")
+        if ok_draw or inspectors:
+            if len(inspectors) != g:
+                problems.append(f"{code} 的检查组应为 {g} 人，实际 {len(inspectors)} 人")
+            if len(expert_ids) != n_experts:
+                problems.append(f"{code} 的专家应为 {n_experts} 人，实际 {len(expert_ids)} 人")
+        for i in inspectors:
+            if i not in roster or not roster[i][2]:
+                problems.append(f"{code} 的检查人员 {i} 不是名录中有执法资格的人员")
+        for x in expert_ids:
+            if x not in experts or code in experts[x][2]:
+                problems.append(f"{code} 的专家 {x} 不在专家名录中或须回避")
+    r.add("selected.csv.groups", not problems, "；".join(problems[:10]) if problems else
+          f"selected.csv 的 {len(selected)} 家企业均在抽取范围内，每组 {g} 名有执法资格的人员")
+    if publish is not None:
+        results = files.get("results.csv")
+        if results is None:
+            r.add("results.csv", False, "缺少 results.csv")
+            return
+        try:
+            res = parse_csv("results.csv", results)
+        except ProtocolError as exc:
+            r.add("results.canonical", False, str(exc))
+            return
+        r.same("results.sha256", sha256_hex(results), publish.get("results_sha256"), "results.csv 的哈希与公布条目 ")
+        r.same("results.codes", [row[0] for row in res], [row[0] for row in selected], "results.csv 的企业与 selected.csv ")
+
+
+def _auditor_keys(r: _Report, data: bytes | None) -> dict[str, object] | None:
+    from ..tlog.note import NoteError, parse_verifier_key
+
+    if data is None:
+        return None
+    keys: dict[str, object] = {}
+    try:
+        text = data.decode("utf-8")
+        if not text.endswith("\n"):
+            raise NoteError("log/auditors.pub 每行须以换行结尾")
+        for line in text[:-1].split("\n"):
+            key = parse_verifier_key(line)
+            if key.name in keys:
+                raise NoteError(f"log/auditors.pub 中审计人员 {key.name} 有多把公钥")
+            keys[key.name] = key
+    except (UnicodeDecodeError, NoteError) as exc:
+        r.add("auditors.pub", False, f"log/auditors.pub 无效：{exc}")
+        return {}
+    return keys
+
+
+def _check_audits(
+    r: _Report, task: str, audits: Sequence[Mapping], reveal: Mapping | None, auditors_pub: bytes | None,
+) -> None:
+    """The auditors' signed ``audit`` entries (§13): named at reveal, signed, verdict ok."""
+    if reveal is not None and not audits:
+        r.add("audit.present", False, f"审计模式任务 {task} 已揭示，但还没有审计人员的 audit 条目", "warning")
+    if not audits:
+        return
+    keys = _auditor_keys(r, auditors_pub)
+    named = reveal.get("auditors", []) if reveal is not None else []
+    for entry in audits:
+        who, seq = entry.get("auditor"), entry.get("seq")
+        where = f"audit 条目（seq {seq}，审计人员 {who}）"
+        r.add(f"audit.{seq}.named", who in named, f"{where}：审计人员列于揭示条目" if who in named else f"{where}：审计人员不在揭示条目的 auditors {named} 中")
+        key = (keys or {}).get(who)
+        if key is None:
+            r.add(f"audit.{seq}.signature", False, f"{where}：log/auditors.pub 中没有该审计人员的公钥，无法核验签名")
+        else:
+            message = canonicalize({k: v for k, v in entry.items() if k not in ("signature", "hash")})
+            try:
+                signature = base64.b64decode(str(entry.get("signature", "")), validate=True)
+            except binascii.Error:
+                signature = b""
+            ok = key.verify(message, signature)
+            r.add(f"audit.{seq}.signature", ok, f"{where}：签名有效" if ok else f"{where}：签名无效（条目被改动或不是该审计人员所签）")
+        ok = entry.get("verdict") == "ok"
+        r.add(f"audit.{seq}.verdict", ok, f"{where}：审计结论为一致（ok）" if ok else f"{where}：审计结论为不一致（{entry.get('verdict')}）")

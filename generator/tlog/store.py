@@ -23,7 +23,6 @@ import errno
 import fcntl
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from typing import Any
 
 import rfc8785
 
+from ..fileio import write_atomic as _write_atomic
 from ._jcs import dumps as jcs_dumps
 from .anchors import KINDS, format_anchor
 from .checks import Check
@@ -47,34 +47,6 @@ BUSY = "另一个 gongshi 进程正在写入抽取日志……请等它完成后
 
 class LogBusyError(LogError):
     """Another process holds the log's write lock."""
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename over ``path``, fsync the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -214,6 +186,8 @@ class LogStore:
     def _write_derived(self, data: bytes, signer: Signer) -> None:
         records = stored_records(data)
         tree = HashTree.from_records(records)
+        if not data and not self.log_path.exists():
+            _write_atomic(self.log_path, b"")  # the log is always published, even empty (§11)
         _write_if_changed(self.key_pub_path, verifier_key_file(signer))
         for rel, content in all_tiles(tree, records).items():
             _write_if_changed(self.dir / rel, content)

@@ -111,6 +111,8 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
             next((e for e in reversed(mine) if e["type"] == "publish"), None),
             earlier,
             _referenced(root, files),
+            audits=[e for e in mine if e["type"] == "audit"],
+            auditors_pub=log_files.get("log/auditors.pub"),
         )
         for c in checks:
             verdicts.append(Verdict(task, c.name, c.ok, c.detail, getattr(c, "severity", ERROR)))
