@@ -144,7 +144,6 @@ def test_sigkill_during_draw_leaves_old_log_or_one_valid_entry(demo_master, tmp_
         assert (demo.data / "log" / "draws.jsonl").read_bytes() == after
         assert assert_consistent(demo, old)
         fresh = True
-    print("LANDED", landed_count, duration, file=sys.__stderr__)
     assert 0 <= landed_count <= CYCLES
 
 

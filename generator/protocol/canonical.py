@@ -209,6 +209,8 @@ def iter_rows(name: str, data: bytes) -> Iterator[tuple[Value, ...]]:
     # values it has accepted (bounded; failures are never memoised and raise as before), and a
     # code that passes is_uscc is returned at once (a valid code is always valid text).
     memos: list[dict[str, Value]] = [{} for _ in cols]
+    getters = [m.get for m in memos]
+    first_is_code = cols[0][1] == "code"
     while pos < size:
         end = data.index(b"\n", pos)
         raw_line, pos = data[pos:end], end + 1
@@ -220,22 +222,20 @@ def iter_rows(name: str, data: bytes) -> Iterator[tuple[Value, ...]]:
         parts = text.split(",")
         if len(parts) != ncols:
             raise fail(f"应有 {len(cols)} 个字段，实际 {len(parts)} 个", lineno)
-        values = []
-        for c in range(ncols):
-            raw, memo = parts[c], memos[c]
-            value = memo.get(raw, _MISSING)
-            if value is _MISSING:
-                kind = cols[c][1]
-                if kind == "code" and is_uscc(raw):
-                    value = raw
-                else:
-                    try:
-                        value = parse_field(kind, raw)
-                    except ValueError as exc:
-                        raise fail(f"列 {cols[c][0]}：{exc}", lineno, c + 1) from None
-                    if len(memo) < _MEMO_MAX:
-                        memo[raw] = value
-            values.append(value)
+        values = [get(raw, _MISSING) for get, raw in zip(getters, parts)]
+        if first_is_code and values[0] is _MISSING and is_uscc(parts[0]):
+            values[0] = parts[0]
+        if _MISSING in values:
+            for c in range(ncols):
+                if values[c] is not _MISSING:
+                    continue
+                raw, memo = parts[c], memos[c]
+                try:
+                    values[c] = parse_field(cols[c][1], raw)
+                except ValueError as exc:
+                    raise fail(f"列 {cols[c][0]}：{exc}", lineno, c + 1) from None
+                if len(memo) < _MEMO_MAX and not (c == 0 and first_is_code):
+                    memo[raw] = values[c]
         key = parts[0]  # str order by code point = UTF-8 byte order
         if prev is not None and key <= prev:
             what = "重复" if key == prev else "未按 UTF-8 字节升序排列"

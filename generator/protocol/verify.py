@@ -177,6 +177,12 @@ def _verify_task(
         counts = count_strata(params, files, set())
         got = [{"label": c.label, "N_before": c.n_before} for c in counts]
         r.same("strata.N_before", got, announce.get("strata"), "各分层排除前的企业数与公告条目 ")
+        if draw is not None and draw.get("key_string") is not None:
+            # Drawn, not revealed: sources.json is public and must give the logged key string.
+            if "sources.json" in files:
+                _check_sources(r, params, files, draw)
+            else:
+                r.add("sources.present", False, "已抽取的任务缺少 sources.json")
         return r.checks
     try:
         excluded = excluded_codes(exclusions)
