@@ -16,9 +16,8 @@ Each phase runs in its own subprocess (so peak RSS is per phase) and prints one 
 - ``commit``: ``engine.announce`` (hashes, N_before, every refusal);
 - ``engine``: the protocol's single-process ``engine.draw``;
 - ``parallel``: ``generator.draws.parallel.draw`` (2 processes), checked equal to ``engine``;
-- ``verify``: ``protocol.verify.verify_task`` over the bundle (single process, as the
-  standalone ``verify.py`` runs it);
-- ``verify-parallel``: ``generator.draws.parallel.verify_task`` (what ``gongshi`` can use).
+- ``verify``: ``protocol.verify.verify_task`` over the bundle (single process; the standalone
+  ``verify.py`` and ``gongshi verify`` run this same code).
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _measure import cache_dir, emit, emit_measure, log, measure  # noqa: E402
 
 BENCH = "draw_scale"
-PHASES = ("gen", "read", "commit", "engine", "parallel", "verify", "verify-parallel")
+PHASES = ("gen", "read", "commit", "engine", "parallel", "verify")
 SECRET = hashlib.sha256(b"gongshi bench draw scale").digest()
 UNITS = [f"u{k:03d}" for k in range(1, 101)]
 TYPES = ["企业"] * 6 + ["个体工商户"] * 3 + ["农民专业合作社"]
@@ -192,12 +191,10 @@ def phase(name: str, folder: Path, rows: int, workers: int | None) -> None:
         emit_measure(BENCH, f"draw.{name}", m, selected=len(out.tickets), status=out.status,
                      selection_sha256=out.selection_sha256[:16], same_as_other=same, **extra)
         return
-    if name in ("verify", "verify-parallel"):
+    if name == "verify":
+        from generator.protocol.verify import verify_task
+
         bundle, announce, draw_entry = _bundle(folder, p, files, exclusions, code)
-        if name == "verify":
-            from generator.protocol.verify import verify_task
-        else:
-            from generator.draws.parallel import verify_task  # type: ignore[no-redef]
         with measure() as m:
             checks = verify_task(bundle, announce, draw_entry, [], None, None, set())
         bad = [c for c in checks if not c.ok]

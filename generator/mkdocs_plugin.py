@@ -13,8 +13,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
-import subprocess
-import sys
+import shutil
+import time
+from pathlib import Path
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
@@ -27,7 +28,7 @@ from mkdocs.structure.pages import Page
 
 from .findings import DataError
 from .model import Model
-from .site import downloads, feed, leak, pages, source
+from .site import downloads, fastpath, feed, leak, pages, source
 from .site.view import PublicView
 
 log = get_plugin_logger(__name__)
@@ -38,6 +39,9 @@ class GongshiConfig(Config):
     as_of = c.Type(str, default="")
     pagefind = c.Type(bool, default=True)
     leak_scan = c.Type(bool, default=True)
+    # Bulk pages (tasks, enterprises) through the fast path: MkDocs renders one shell page,
+    # generator.site.fastpath fills it per page in parallel. False: every page through MkDocs.
+    fast_path = c.Type(bool, default=True)
 
 
 class GongshiPlugin(BasePlugin[GongshiConfig]):
@@ -48,6 +52,16 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         self.model: Model | None = None
         self.view: PublicView | None = None
         self.pages: dict[str, pages.GeneratedPage] = {}
+        self.renderer: pages.Renderer | None = None
+        self.shell_html: dict[str, str] = {}  # section -> the Material shell page
+        self.sitemap: list[str] = []
+        # incremental builds (set by gongshi build): the previous site and what it was built from
+        self.previous_site: Path | None = None
+        self.previous_cache: fastpath.BuildCache | None = None
+        self.cache: fastpath.BuildCache | None = None  # for the next build
+        self.leaks: list[leak.Leak] = []
+        self.timings: dict[str, float] = {}
+        self.counts: dict[str, int] = {}
 
     # -- configuration --------------------------------------------------------------------
 
@@ -87,7 +101,15 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.model is not None and self.view is not None
-        rendered = pages.render_pages(self.model, self.view)
+        self.renderer = pages.Renderer(self.model, self.view)
+        self.shell_html = {}
+        self.sitemap = []
+        rendered = self.renderer.section_pages()
+        if self.config.fast_path:
+            rendered += [pages.GeneratedPage(src, fastpath.SHELL_TITLE, fastpath.SHELL_CONTENT)
+                         for src in fastpath.SHELL_SRCS]
+        else:
+            rendered += [self.renderer.bulk(src) for src in self.renderer.bulk_sources()]
         self.pages = {p.src_uri: p for p in rendered}
         for page in rendered:
             existing = files.get_file_from_path(page.src_uri)
@@ -110,7 +132,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return markdown
-        page.meta["title"] = str(escape(generated.title))
+        page.meta["title"] = (generated.title if generated.src_uri in fastpath.SHELL_SRCS
+                              else str(escape(generated.title)))
         page.meta["hide"] = ["navigation", "toc"] if generated.src_uri != "index.md" else ["toc"]
         return ""
 
@@ -119,29 +142,73 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         generated = self.pages.get(page.file.src_uri)
         return generated.html if generated is not None else html
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if page.file.src_uri in fastpath.SHELL_SRCS:
+            self.shell_html[fastpath.SHELL_SRCS[page.file.src_uri]] = output
+        else:
+            self.sitemap.append(page.canonical_url or page.abs_url or "")
+        return output
+
     # -- after the build --------------------------------------------------------------------
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.model is not None and self.view is not None and self.renderer is not None
+        site = Path(config.site_dir)
+        renderer = self.renderer
+        scanner = (leak.Scanner(leak.forbidden_values(self.model, self.view))
+                   if self.config.leak_scan else None)
+        skip: set[str] = set()
+        previous = self.previous_cache
+        cache = fastpath.BuildCache(scan_digest=scanner.digest if scanner else "")
+        if self.config.fast_path:
+            t = time.perf_counter()
+            if set(self.shell_html) != set(fastpath.SECTIONS):
+                raise PluginError("Material 未生成 shell 页面，无法生成企业和任务页面")
+            shells = {}
+            for section, html in sorted(self.shell_html.items()):
+                shutil.rmtree(site / section / fastpath.SHELL_KEY)
+                shells[section] = fastpath.Shell(html)
+                if scanner is not None:
+                    self.leaks += scanner.scan_text(f"（{section} 页面模板）",
+                                                    shells[section].constant_text())
+            bulk = fastpath.build_bulk(site, renderer, shells, scanner, previous,
+                                       self.previous_site)
+            self.leaks += bulk.leaks
+            cache = bulk.cache
+            skip |= {fastpath.output_path(src) for src in renderer.bulk_sources()}
+            self.counts.update(rendered=bulk.rendered, reused=bulk.reused)
+            self.timings["bulk"] = time.perf_counter() - t
+            base = config.site_url or "/"
+            urls = self.sitemap + [base + fastpath.output_path(src)[: -len("index.html")]
+                                   for src in renderer.bulk_sources()]
+            midnight = dt.datetime.combine(self.view.as_of, dt.time(), dt.UTC)
+            fastpath.write_sitemap(site, urls, self.view.as_of.isoformat(),
+                                   calendar.timegm(midnight.timetuple()))
         if self.config.pagefind:
-            run_pagefind(config.site_dir)
-        if self.config.leak_scan and self.model is not None and self.view is not None:
-            leaks = leak.scan(config.site_dir, self.model, self.view)
-            if leaks:
-                shown = "\n".join(x.text() for x in leaks[:50])
-                more = f"\n……共 {len(leaks)} 处" if len(leaks) > 50 else ""
-                raise PluginError(f"发现不应公开的内容，站点未发布：\n{shown}{more}")
+            t = time.perf_counter()
+            records = fastpath.search_records(renderer)
+            cache.search_digest = fastpath.search_digest(records)
+            reuse = (previous is not None and previous.search_digest == cache.search_digest)
+            try:
+                fastpath.build_search(site, records, self.previous_site, reuse)
+            except RuntimeError as exc:
+                raise PluginError(str(exc)) from None
+            if reuse and scanner is not None and previous.scan_digest == scanner.digest:
+                skip |= {p.relative_to(site).as_posix()
+                         for p in (site / "pagefind").rglob("*") if p.is_file()}
+            self.timings["search"] = time.perf_counter() - t
+        if scanner is not None:
+            t = time.perf_counter()
+            self.leaks += leak.scan(site, self.model, self.view, frozenset(skip), scanner)
+            self.timings["leak_scan"] = time.perf_counter() - t
+        self.cache = cache
+        if self.leaks:
+            shown = "\n".join(x.text() for x in self.leaks[:50])
+            more = f"\n……共 {len(self.leaks)} 处" if len(self.leaks) > 50 else ""
+            raise PluginError(f"发现不应公开的内容，站点未发布：\n{shown}{more}")
 
 
 def _placeholder(page: pages.GeneratedPage) -> str:
     # The Markdown source of a generated page is never interpreted (see on_page_markdown);
     # it only names the page for MkDocs.
     return f"<!-- generated by gongshi: {page.src_uri} -->\n"
-
-
-def run_pagefind(site_dir: str) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", site_dir, "--silent"],
-        capture_output=True, text=True, check=False,
-    )
-    if proc.returncode != 0:
-        raise PluginError(f"Pagefind 建立搜索索引失败：\n{proc.stdout}\n{proc.stderr}")

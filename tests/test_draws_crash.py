@@ -178,3 +178,27 @@ def test_draw_on_a_torn_log_is_refused_in_chinese(demo_copy, capsys):
     log.write_bytes(log.read_bytes()[:-30])
     code, err = rerun(demo_copy, capsys)
     assert code == 1 and "Traceback" not in err and "损坏" in err, err
+
+
+def test_death_between_the_commit_point_and_the_checkpoint_is_repaired(demo_copy, capsys,
+                                                                       monkeypatch):
+    """Deterministic version of the narrowest window: the new line is in draws.jsonl, the
+    tiles and checkpoint are not yet rewritten when the process dies."""
+    old = (demo_copy.data / "log" / "draws.jsonl").read_bytes()
+    real = LogStore._write_derived
+
+    def die_after_commit_point(self, data: bytes, signer) -> None:
+        if len(data) > len(old):
+            raise KeyboardInterrupt  # stands in for SIGKILL at this exact point
+        real(self, data, signer)
+
+    monkeypatch.setattr(LogStore, "_write_derived", die_after_commit_point)
+    assert main(draw_argv(demo_copy)) == 130  # "已中断"
+    capsys.readouterr()
+    monkeypatch.setattr(LogStore, "_write_derived", real)
+    assert assert_consistent(demo_copy, old)
+    stale = [c.name for c in verify_log(published_log(demo_copy)) if not c.ok]
+    assert "log.checkpoint.size" in stale
+    code, err = rerun(demo_copy, capsys, OTHER_NUMBERS)
+    assert code == 1 and "不能再次抽取" in err, err
+    assert_log_verifies(demo_copy)  # the refused rerun brought tiles and checkpoint up to date

@@ -240,3 +240,12 @@ def test_fuzzed_fields_never_break_the_site(payloads, benign, workdir):
         import shutil
 
         shutil.rmtree(site, ignore_errors=True)
+
+
+def test_the_structure_reader_sees_injections():
+    """Guard for the checker itself: an unescaped value does change the structure."""
+    good = structure("<p>&lt;img src=x onerror=alert(1)&gt;</p>")
+    bad = structure("<p><img src=x onerror=alert(1)></p>")
+    assert good.tags != bad.tags and bad.problems and not good.problems
+    assert structure("<div><span></div>").problems
+    assert structure("<title><script>x</script></title>").scripts == ["inline"]

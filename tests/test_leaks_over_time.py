@@ -241,8 +241,9 @@ def test_no_risk_class_id_card_or_phone(sites, office, day):
             if RISK_VALUE.search(window):
                 problems.append((rel, "risk", plain[max(0, m.start() - 10):m.end() + 24]))
         if rel.endswith(".csv"):
-            header = text.lstrip("\ufeff").split("\n", 1)[0].lower()
-            if "risk" in header or "风险分类" in header:
+            header = text.lstrip("\ufeff").split("\n", 1)[0].strip().lower().split(",")
+            if any(c in ("risk", "credit_risk") or "信用风险" in c or "风险分类" in c
+                   for c in header):
                 problems.append((rel, "risk column", header))
         for m in ID_CARD.finditer(text):
             s = m.group().upper()
@@ -254,12 +255,15 @@ def test_no_risk_class_id_card_or_phone(sites, office, day):
     assert not problems, problems[:20]
 
 
-def test_pagefind_fragments_are_read(sites):
-    """Guard for the reader: fragments decompress to JSON and hold page text."""
-    files = sites[DATES[-1]]
-    fragments = [rel for rel in files if rel.endswith(".pf_fragment")]
+def test_pagefind_fragments_are_read(sites, office):
+    """Guard for the reader: fragments decompress to JSON and hold the published names."""
+    day = DATES[-1]
+    files = sites[day]
+    fragments = "\n".join(files[rel] for rel in files if rel.endswith(".pf_fragment"))
     assert fragments
-    assert any("统一社会信用代码" in files[rel] for rel in fragments)
+    emb = embargo_as_of(office, day)
+    published = {office.names[c] for t in emb.published_tasks for c in office.selected[t]}
+    assert sum(n in fragments for n in published) >= len(published) // 2
 
 
 # ---------------------------------------------------------------------------------------------

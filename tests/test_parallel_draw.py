@@ -139,3 +139,10 @@ def test_iter_rows_memo_keeps_refusing():
     assert list(iter_rows("directory.csv", data))[0][0] == good
     with pytest.raises(ValueError):
         parse_field("date", "2020-02-30")
+
+
+def test_directory_columns_are_text_typed():
+    """parallel._checked_rows relies on every directory.csv value being its field's text."""
+    from generator.protocol.canonical import SCHEMAS
+
+    assert {kind for _, kind in SCHEMAS["directory.csv"]} <= {"code", "text", "date"}

@@ -298,10 +298,7 @@ def test_changes_to_a_task_bundle_are_detected(group, demo_master, verify_py, tm
     check_cases(cases, demo_master, verify_py, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap in generator/protocol/verify.py: for a task drawn but not yet revealed, "
-    "verify_task returns before looking at sources.json (public since the draw) or the draw "
-    "entry's time, so a tampered sources.json is only caught at reveal"))
 def test_sources_json_of_a_drawn_unrevealed_task_is_checked(demo_master, verify_py, tmp_path):
+    """sources.json is public from the draw on, so it is checked before the reveal too."""
     check_cases([_file_case("2023-05", "sources.json", ("sources", "key_string"))],
                 demo_master, verify_py, tmp_path)

@@ -16,13 +16,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", default=None, help="按该日期（YYYY-MM-DD）确定公开内容，默认今天")
     p.add_argument("--out", default="site", help="输出目录（默认 site）")
     p.add_argument("--config", default=None, help="MkDocs 配置文件（默认仓库中的 mkdocs.yml）")
+    p.add_argument("--incremental", action="store_true",
+                   help="增量生成：只重新生成输入有变化的页面，结果与完整生成逐字节相同")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
-    from ..site.build import build_site
+    from ..site.build import LeakError, build_site
     from ..site.source import resolve_as_of
 
     try:
@@ -31,12 +33,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"gongshi build：{exc}", file=sys.stderr)
         return 2
     try:
-        out = build_site(args.data, as_of, args.out, args.config)
+        out = build_site(args.data, as_of, args.out, args.config,
+                         incremental=getattr(args, "incremental", False))
     except DataError as exc:
         for f in sort_findings(exc.findings):
             print(f.text(), file=sys.stderr)
         print(summary(exc.findings), file=sys.stderr)
         print("数据有错误，未生成站点；原有站点保持不变。", file=sys.stderr)
+        return 1
+    except LeakError as exc:
+        for item in exc.leaks[:200]:
+            print(item.text(), file=sys.stderr)
+        if len(exc.leaks) > 200:
+            print(f"……共 {len(exc.leaks)} 处", file=sys.stderr)
+        print(f"泄露检查未通过：发现 {len(exc.leaks)} 处不应公开的内容，站点未发布；"
+              "原有站点保持不变。", file=sys.stderr)
         return 1
     except MkDocsException as exc:
         print(f"gongshi build：生成失败，原有站点保持不变。\n{exc}", file=sys.stderr)

@@ -222,7 +222,7 @@ def iter_rows(name: str, data: bytes) -> Iterator[tuple[Value, ...]]:
         parts = text.split(",")
         if len(parts) != ncols:
             raise fail(f"应有 {len(cols)} 个字段，实际 {len(parts)} 个", lineno)
-        values = [get(raw, _MISSING) for get, raw in zip(getters, parts)]
+        values = [get(raw, _MISSING) for get, raw in zip(getters, parts, strict=True)]
         if first_is_code and values[0] is _MISSING and is_uscc(parts[0]):
             values[0] = parts[0]
         if _MISSING in values:

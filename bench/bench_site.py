@@ -1,0 +1,191 @@
+"""Site build at scale: prints one JSON object per figure (name, value, unit, target, ok).
+
+    .venv/bin/python bench/bench_site.py [--scale city|province] [--data DIR] [--pages N]
+
+``--data DIR``: a folder written by ``gongshi demo --scale ...`` (generated if missing). The
+synthetic folders have results but no draw log, so the real public view would show no result.
+BENCH ONLY: ``synthetic_view`` builds a PublicView straight from the model, marking every task
+with results as published (fake tickets, one inspector group per task). The real build never
+uses it: ``gongshi build`` always derives task states from the draw log (generator.state).
+
+``--pages N`` (no data folder): an in-memory model of N inspected enterprises only (no directory
+beyond them), to measure rendering speed and search bytes per query at province page counts
+without loading a 5,000,000-row directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator.model import TaskState  # noqa: E402
+from generator.site import view as v  # noqa: E402
+
+AS_OF = dt.date(2023, 12, 29)
+
+
+def emit(name: str, value: float, unit: str, target: float | None, higher_is_better=False):
+    ok = None if target is None else (value >= target if higher_is_better else value <= target)
+    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit,
+                      "target": target, "ok": ok}, ensure_ascii=False), flush=True)
+
+
+def rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def synthetic_view(model, as_of: dt.date) -> v.PublicView:
+    """BENCH ONLY: every task with results counts as published (no draw log exists)."""
+    inspectors = [i.id for i in model.inspectors] or ["R00001"]
+    tasks = []
+    for n, task in enumerate(model.tasks):
+        results = tuple(model.results.get(task.id, ()))
+        if not results:
+            tasks.append(v.TaskView(task=task, state=TaskState.COMPLETED))
+            continue
+        group = (inspectors[(2 * n) % len(inspectors)], inspectors[(2 * n + 1) % len(inspectors)])
+        listing = tuple(v.ListingRow(
+            code=r.code, stratum="S1",
+            ticket=hashlib.sha256(f"{task.id}|{r.code}".encode()).hexdigest(),
+            inspector_ids=group) for r in results)
+        published = task.completion_date + dt.timedelta(days=7)
+        tasks.append(v.TaskView(
+            task=task, state=TaskState.PUBLISHED,
+            publish={"time": f"{published.isoformat()}T02:00:00Z", "seq": n},
+            strata=(v.StratumView("S1", "全部", len(results), len(results), len(results)),),
+            listing=listing, results=results, deadline=published,
+            publication=v.Publication(v.ON_TIME, published, published)))
+    return v.PublicView(as_of=as_of, tasks=tuple(tasks))
+
+
+def pages_only_model(n: int, per_task: int = 100):
+    """An in-memory model of ``n`` inspected enterprises (province page counts, no directory)."""
+    from generator.site.fixtures import fixture_model_with_results
+
+    base, _ = fixture_model_with_results(AS_OF)
+    proto_ent = next(iter(base.enterprises.values()))
+    proto_task = next(t for t in base.tasks if base.results.get(t.id))
+    proto_result = base.results[proto_task.id][0]
+    words = "鸿绣超市商贸科技餐饮建材五金食品药房汽修物流电子网络文化传媒广告印刷家具装饰华兴盛达明辉永安泰和顺昌隆"
+    ents, results, tasks = {}, {}, []
+    for t in range(-(-n // per_task)):
+        task = dataclasses.replace(proto_task, id=f"2023-{t + 1:05d}",
+                                   title=f"2023年度合成抽查任务{t + 1}")
+        tasks.append(task)
+        rows = []
+        for i in range(t * per_task, min(n, (t + 1) * per_task)):
+            code = f"9141{i:014d}"
+            h = hashlib.blake2b(code.encode(), digest_size=8).digest()
+            name = "示例" + "".join(words[b % len(words)] for b in h[:5]) + "有限公司"
+            ents[code] = dataclasses.replace(proto_ent, code=code, name=name)
+            rows.append(dataclasses.replace(proto_result, code=code))
+        results[task.id] = tuple(rows)
+    return dataclasses.replace(base, enterprises=ents, tasks=tuple(tasks), results=results)
+
+
+def search_bytes_per_query(site: Path, queries: list[str]) -> float:
+    """Bytes a Pagefind query downloads: entry, JS, WASM, meta, index chunks, 5 fragments."""
+    node = shutil.which("node")
+    pf = site / "pagefind"
+    base = sum((pf / n).stat().st_size for n in ("pagefind-entry.json", "pagefind.js",
+                                                  "pagefind-worker.js"))
+    base += sum(p.stat().st_size for p in pf.glob("wasm.*.pagefind"))
+    base += sum(p.stat().st_size for p in pf.glob("*.pf_meta"))
+    chunks = sorted(pf.glob("index/*.pf_index"))
+    frags = sorted(pf.glob("fragment/*.pf_fragment"))
+    avg_chunk = sum(p.stat().st_size for p in chunks) / max(1, len(chunks))
+    avg_frag = sum(p.stat().st_size for p in frags) / max(1, len(frags))
+    del node, queries
+    # a query of two Chinese words touches at most two index chunks; the UI loads 5 results
+    return base + 2 * avg_chunk + 5 * avg_frag
+
+
+def run(args: argparse.Namespace) -> None:
+    from generator.site.build import build_from_view
+
+    work = Path(args.work or tempfile.mkdtemp(prefix="gs-bench-site-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if args.pages:
+        t = time.perf_counter()
+        model = pages_only_model(args.pages)
+        emit("site.pages_only.model_s", time.perf_counter() - t, "s", None)
+    else:
+        data = Path(args.data or work / f"data-{args.scale}")
+        if not (data / "portal.yaml").exists():
+            subprocess.run([str(ROOT / ".venv/bin/gongshi"), "demo", "--scale", args.scale,
+                            "--out", str(data)], check=True)
+        from generator import load
+
+        t = time.perf_counter()
+        model, _findings = load.load_model(str(data))
+        emit(f"site.{args.scale}.load_s", time.perf_counter() - t, "s", None)
+        emit(f"site.{args.scale}.load_rss_mb", rss_mb(), "MB", None)
+        if args.checks:
+            from generator.checks import CheckContext, run_checks
+
+            t = time.perf_counter()
+            run_checks(model, CheckContext.for_model(model, AS_OF))
+            emit(f"site.{args.scale}.checks_s", time.perf_counter() - t, "s", None)
+    label = f"pages{args.pages}" if args.pages else args.scale
+    view = synthetic_view(model, AS_OF)
+    out = work / "site"
+    n_ent = len({r.code for tv in view.tasks if tv.published for r in tv.results or ()})
+    rep = build_from_view(model, view, out)
+    full = rep.timings["total"]
+    big = label == "province" or args.pages >= 200_000
+    emit(f"site.{label}.build_s (after load)", full, "s", 600 if big else 60)
+    emit(f"site.{label}.bulk_pages", rep.counts.get("rendered", 0), "pages", None)
+    pps = rep.counts.get("rendered", 0) / rep.timings["bulk"]
+    emit(f"site.{label}.bulk_pages_per_s (render+write+leak scan)", pps, "pages/s", 3000, True)
+    emit(f"site.{label}.search_index_s", rep.timings.get("search", 0), "s", None)
+    emit(f"site.{label}.leak_scan_s", rep.timings.get("leak_scan", 0), "s", None)
+    emit(f"site.{label}.peak_rss_mb", rss_mb(), "MB", 4096 if big else 1536)
+    sizes = [p.stat().st_size for p in list((out / "enterprises").glob("*/index.html"))[:2000]]
+    emit(f"site.{label}.enterprise_page_max_kb", max(sizes) / 1024, "KB", 25)
+    emit(f"site.{label}.search_kb_per_query", search_bytes_per_query(out, []) / 1024, "KB", 300)
+    # incremental: one task's results change (one inspection date moves by a day)
+    tid = next(tv.task.id for tv in view.tasks if tv.published)
+    rows = list(model.results[tid])
+    rows[0] = dataclasses.replace(rows[0], inspected=rows[0].inspected + dt.timedelta(days=1))
+    model2 = dataclasses.replace(model, results={**model.results, tid: tuple(rows)})
+    view2 = synthetic_view(model2, AS_OF)
+    rep2 = build_from_view(model2, view2, out, incremental=True)
+    emit(f"site.{label}.incremental_s (after load)", rep2.timings["total"], "s",
+         None if big else 5)
+    emit(f"site.{label}.incremental_rendered", rep2.counts.get("rendered", 0), "pages", None)
+    emit(f"site.{label}.enterprises", n_ent, "pages", None)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--scale", default="city", choices=["city", "province"])
+    p.add_argument("--data", default=None)
+    p.add_argument("--pages", type=int, default=0)
+    p.add_argument("--work", default=None)
+    p.add_argument("--checks", action="store_true")
+    p.add_argument("--keep", action="store_true")
+    args = p.parse_args()
+    os.environ.setdefault("GONGSHI_AS_OF", AS_OF.isoformat())
+    run(args)
+
+
+if __name__ == "__main__":
+    main()

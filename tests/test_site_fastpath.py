@@ -1,0 +1,91 @@
+"""The fast path renders the bulk pages as MkDocs would; incremental builds equal full builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from site_helpers import _TMP, AS_OF, built_site, tree_hashes
+
+from generator.site.build import build_site
+from generator.site.source import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_AS_OF = dt.date(2023, 12, 29)
+
+
+def _bulk(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for section in ("tasks", "enterprises")
+                  for p in site.glob(f"{section}/*/index.html"))
+
+
+def _text(html: str) -> str:
+    html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _refs(html: str) -> list[str]:
+    return re.findall(r"""(?:href|src)\s*=\s*["']([^"']*)""", html)
+
+
+@pytest.fixture(scope="module")
+def mkdocs_reference() -> Path:
+    """The fixture site with every page rendered by MkDocs (the slow reference)."""
+    return build_site(FIXTURES, AS_OF, _TMP / "all-mkdocs", fast_path=False)
+
+
+def test_fast_path_pages_equal_mkdocs_pages(mkdocs_reference):
+    fast = built_site()
+    pages = _bulk(mkdocs_reference)
+    assert pages and pages == _bulk(fast)
+    for rel in pages:
+        ref = (mkdocs_reference / rel).read_text("utf-8")
+        got = (fast / rel).read_text("utf-8")
+        assert _text(got) == _text(ref), rel
+        assert _refs(got) == _refs(ref), rel
+        assert got == ref, rel  # in fact byte for byte
+    # same set of files besides the search index and sitemap
+    others = {r for r in tree_hashes(mkdocs_reference) if not r.startswith("pagefind/")}
+    assert others == {r for r in tree_hashes(fast) if not r.startswith("pagefind/")}
+
+
+def test_fast_path_equals_mkdocs_on_the_demo(tmp_path):
+    fast = build_site(str(ROOT / "data"), DEMO_AS_OF, tmp_path / "fast")
+    slow = build_site(str(ROOT / "data"), DEMO_AS_OF, tmp_path / "slow", fast_path=False)
+    pages = _bulk(slow)
+    assert len(pages) > 100 and pages == _bulk(fast)
+    for rel in pages:
+        a, b = (slow / rel).read_text("utf-8"), (fast / rel).read_text("utf-8")
+        assert _text(a) == _text(b) and _refs(a) == _refs(b), rel
+        assert a == b, rel
+    assert not list(fast.rglob("gs-shell-page*"))
+
+
+def test_enterprise_pages_are_small():
+    site = built_site()
+    sizes = [p.stat().st_size for p in site.glob("enterprises/*/index.html")]
+    assert sizes and max(sizes) <= 25 * 1024
+
+
+def test_incremental_build_equals_full_build(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    out = tmp_path / "site"
+    build_site(str(data), DEMO_AS_OF, out)
+    results = data / "results" / "2023-01.csv"
+    lines = results.read_bytes().decode("utf-8-sig").split("\n")
+    assert ",2023-04-03," in lines[2]
+    lines[2] = lines[2].replace(",2023-04-03,", ",2023-04-04,")  # one inspection date
+    results.write_text("\n".join(lines), "utf-8")
+    before = tree_hashes(out)
+    build_site(str(data), DEMO_AS_OF, out, incremental=True)
+    full = build_site(str(data), DEMO_AS_OF, tmp_path / "full")
+    after, reference = tree_hashes(out), tree_hashes(full)
+    assert after == reference
+    changed_pages = {r for r in after if before.get(r) != after[r] and r.endswith(".html")}
+    assert "tasks/2023-01/index.html" in changed_pages
+    assert not any(r.startswith("tasks/2023-02") for r in changed_pages)
+    assert len([r for r in changed_pages if r.startswith("enterprises/")]) >= 1
