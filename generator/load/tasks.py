@@ -47,6 +47,8 @@ EXCLUSION_RULES = {"same-item-same-year": "same-item-same-year",
 GAMES = ("fc3d", "pl5", "ssq", "dlt", "drand")
 SCHEDULED_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
 
+MAX_CHAIN = 100_000  # hash-chain length: computing H^n must stay instant at commit
+
 
 def load_tasks(ctx: LoadContext, portal: Portal | None, vocab: Vocabularies) -> tuple[Task, ...]:
     folder = ctx.data_dir / "tasks"
@@ -140,8 +142,9 @@ class _TaskLoader:
                          "可用：same-item-same-year（同一事项同年已抽中）。")
         sources = self.sources(f.get("sources"), data)
         n = f.get("n", 1)
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            self.err("schema.int", "「哈希链长度」应为正整数", self.at(data, H.TASK, "n"), n, "一般写 1。")
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CHAIN:
+            self.err("schema.int", f"「哈希链长度」应为 1 到 {MAX_CHAIN} 之间的整数",
+                     self.at(data, H.TASK, "n"), n, "一般写 1。")
         plan_public = parse_bool(f.get("plan_public", False))
         if plan_public is None:
             self.err("schema.bool", "「计划公开」应为 是 或 否", self.at(data, H.TASK, "plan_public"),
