@@ -163,6 +163,9 @@ HOOKS = {  # the first of these to return kills the build (the pipeline is being
 for target in HOOKS.get(phase, ()):
     after(target)
 if phase in ("swap-away", "swap-in"):
+    # The swap is fileio.replace_dir: one renameat2 exchange where available (old and new
+    # change places in one step), else two renames. "swap-away": right after the old site left
+    # ``out`` (the exchange, or the first rename); "swap-in": right after the new site arrived.
     real = os.replace
     def replace(src, dst, *a, **k):
         real(src, dst, *a, **k)
@@ -171,6 +174,14 @@ if phase in ("swap-away", "swap-in"):
         if phase == "swap-in" and os.path.realpath(dst) == out:
             die()
     os.replace = replace
+    import generator.fileio as fileio
+    real_exchange = fileio._renameat2_exchange
+    def exchange(a, b):
+        done = real_exchange(a, b)
+        if done and os.path.realpath(b) == out:
+            die()
+        return done
+    fileio._renameat2_exchange = exchange
 from generator.cli import main
 sys.exit(main(["build", "--data", "@fixtures", "--as-of", sys.argv[3], "--out", out]))
 """
@@ -195,23 +206,12 @@ def test_kill_at_phase_keeps_a_whole_site_and_rerun_equals_clean(sites: Sites, p
     assert tree(out) == sites.clean_hashes
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG generator/site/build.py _swap: the old site is renamed away before the new one is "
-    "renamed in; a kill between the two os.replace calls leaves no site at all (the old one "
-    "survives only as .site-old-<pid>-site). Fix: swap through a symlink, or rename the new "
-    "site in with os.rename over an empty out, or restore .site-old-* at the next start."))
 def test_kill_between_the_two_renames_keeps_a_site(sites: Sites):
     out = sites.fresh_old(sites.base / "phase-swap-away")
     assert _phase_kill("swap-away", out) == -signal.SIGKILL
     assert out.is_dir() and tree(out) in (sites.old_hashes, sites.clean_hashes)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG generator/site/build.py: a killed build leaves its .site-build-* temporary folder "
-    "(mkdtemp, removed only in the dying process's finally) and a killed swap its "
-    ".site-old-* folder; nothing removes them later, so they accumulate next to the site "
-    "(each a full copy). Fix: at the start of build_site remove stale .site-build-*/"
-    ".site-old-* folders in out.parent whose owner process is gone (or use a lock file)."))
 def test_killed_builds_leave_no_temporary_folders_behind(sites: Sites):
     parent = sites.base / "leftovers"
     out = sites.fresh_old(parent)

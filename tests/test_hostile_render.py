@@ -196,11 +196,6 @@ def test_formula_values_reach_the_csv_neutralised(workdir, benign):
     assert "'=HYPERLINK" in text or "'+1+cmd" in text or "'-2+3" in text or "'@SUM" in text
 
 
-@pytest.mark.xfail(strict=True, raises=ET.ParseError, reason=(
-    "BUG generator/site/feed.py: C0 control characters (here U+000B, U+001F, U+0008) are "
-    "written raw into feed.xml, which is then not well-formed XML. The loaders only warn "
-    "(schema.control) and a YAML title can carry them as escapes (\"\\v\"). Fix: drop or "
-    "replace XML-illegal characters in feed text (and refuse them in checks)."))
 def test_control_characters_keep_the_feed_well_formed(workdir):
     """The loaders only warn about control characters, and a task title written in YAML as
     "...\\v..." holds one: the feed must stay well-formed XML whatever the title holds."""

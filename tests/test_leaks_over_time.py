@@ -270,11 +270,6 @@ def test_pagefind_fragments_are_read(sites, office):
 # the build's own leak scanner against the same layers
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG generator/site/leak.py scans raw bytes only: an embargoed name written as HTML "
-    "character references, as JSON \\u escapes, or as Pagefind stores text (words separated "
-    "by U+200B inside a gzip 'pagefind_dcd' fragment) is not found. Fix: scan the readable "
-    "text (html.unescape, json.loads, strip U+200B after the pagefind_dcd prefix) as well."))
 @pytest.mark.parametrize("form", ["html-entities", "json-escapes", "pagefind-fragment"])
 def test_scanner_sees_through_encodings(tmp_path, form):
     from generator.site import leak

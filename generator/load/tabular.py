@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,11 +81,39 @@ def _utf8_cjk_line(data: bytes) -> int | None:
 
 
 def read_table(path: Path) -> Table:
+    """The whole table (blank rows left out); every reading problem is a :class:`TableError`."""
+    stream = open_table(path)
+    rows = tuple(
+        (i, tuple(rec)) for start, batch in stream.batches() for i, rec in enumerate(batch, start)
+        if not _blank(tuple(rec))
+    )
+    return Table(stream.headers, rows, stream.encoding, stream.merged)
+
+
+class TableStream:
+    """A table read in batches of rows, never whole: the header first, then ``batches()``.
+
+    ``batches(size)`` yields ``(number of the first row, [cells, …])``, blank rows included (so
+    the numbers run on); ``merged`` is known once the batches are exhausted. A problem found
+    while reading raises :class:`TableError` from ``open_table`` or from ``batches``.
+    """
+
+    def __init__(self, headers: tuple[str, ...], encoding: str, batches) -> None:
+        self.headers = headers
+        self.encoding = encoding
+        self.merged: tuple[str, ...] = ()
+        self._batches = batches
+
+    def batches(self, size: int = 1 << 16):
+        yield from self._batches(self, size)
+
+
+def open_table(path: Path) -> TableStream:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path)
+        return _open_csv(path)
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return _open_xlsx(path)
     raise TableError(f"不支持的文件类型 {path.suffix}：应为 .csv 或 .xlsx")
 
 
@@ -92,28 +121,126 @@ def _blank(cells: tuple[object, ...]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _read_csv(path: Path) -> Table:
-    content, encoding = decode(path.read_bytes())
-    first = content.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first and "," not in first else ","
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as exc:  # a cell longer than csv.field_size_limit() (128 Ki characters)
+_BLOCK = 1 << 23  # bytes read at a time; blocks end after a line feed
+
+
+def _byte_blocks(path: Path):
+    """The file's bytes in blocks that end after b"\\n" (never inside a UTF-8 or GB18030
+    character: b"\\n" is no continuation byte of either)."""
+    with path.open("rb") as fh:
+        while block := fh.read(_BLOCK):
+            if not block.endswith(b"\n"):
+                block += fh.readline()
+            yield block
+
+
+def _newlines_before(path: Path, end: int) -> int:
+    count = pos = 0
+    for block in _byte_blocks(path):
+        if pos + len(block) >= end:
+            return count + block.count(b"\n", 0, end - pos)
+        count += block.count(b"\n")
+        pos += len(block)
+    return count
+
+
+def _csv_encoding(path: Path) -> str:
+    """The encoding :func:`decode` would choose, found block by block; the same errors."""
+    with path.open("rb") as fh:
+        bom = fh.read(3) == codecs.BOM_UTF8
+    pos = 0
+    for block in _byte_blocks(path):
+        skip = 3 if bom and pos == 0 else 0
+        try:
+            block[skip:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # decode() reports the offset within the text after the BOM
+            bad_line = _newlines_before(path, pos + skip + exc.start - (3 if bom else 0)) + 1
+            break
+        pos += len(block)
+    else:
+        return "utf-8-sig" if bom else "utf-8"
+    utf8_line = 1 if bom else _utf8_cjk_line_blocks(path)
+    if utf8_line is not None:
         raise TableError(
-            f"第 {reader.line_num} 行无法读取（{exc}）：单元格过长，多半是引号 \" 未成对，"
-            "把后面许多行都并进了一个单元格。请检查该行附近的引号"
-        ) from None
-    if not records:
-        return Table((), (), encoding)
-    headers = tuple(h.strip() for h in records[0])
-    rows = tuple(
-        (i, tuple(rec)) for i, rec in enumerate(records[1:], start=2) if not _blank(tuple(rec))
-    )
-    return Table(headers, rows, encoding)
+            f"文件编码混杂：第 {utf8_line} 行是 UTF-8 编码，第 {bad_line} 行却不是 UTF-8（可能是 GBK），"
+            "按任何一种编码读取都会出现乱码。请在 Excel 中打开原始数据，整体“另存为”"
+            "“CSV UTF-8（逗号分隔）”或 .xlsx 格式"
+        )
+    pos = 0
+    for block in _byte_blocks(path):
+        try:
+            block.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            line = _newlines_before(path, pos + exc.start) + 1
+            raise TableError(
+                f"无法识别文件编码（第 {line} 行）：应为 UTF-8 或 GB18030/GBK。"
+                "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 格式"
+            ) from None
+        pos += len(block)
+    return "gb18030"
 
 
-def _read_xlsx(path: Path) -> Table:
+def _utf8_cjk_line_blocks(path: Path) -> int | None:
+    number = 0
+    for block in _byte_blocks(path):
+        lines = block.split(b"\n")
+        if block.endswith(b"\n"):
+            lines.pop()
+        for line in lines:
+            number += 1
+            if line.isascii():
+                continue
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if any(ord(c) >= 0x800 for c in text):
+                return number
+    return None
+
+
+def _texts(path: Path, encoding: str):
+    first = True
+    for block in _byte_blocks(path):
+        yield block.decode(encoding if first else ("gb18030" if encoding == "gb18030" else "utf-8"))
+        first = False
+
+
+def _open_csv(path: Path) -> TableStream:
+    encoding = _csv_encoding(path)
+    texts = _texts(path, encoding)
+    head = next(texts, "")
+    first = head.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    lines = itertools.chain.from_iterable(
+        io.StringIO(t, newline="") for t in itertools.chain((head,), texts))
+    reader = csv.reader(lines, delimiter=delimiter)
+
+    def records():
+        try:
+            yield from reader
+        except csv.Error as exc:  # a cell longer than csv.field_size_limit() (128 Ki characters)
+            raise TableError(
+                f"第 {reader.line_num} 行无法读取（{exc}）：单元格过长，多半是引号 \" 未成对，"
+                "把后面许多行都并进了一个单元格。请检查该行附近的引号"
+            ) from None
+
+    it = records()
+    header = next(it, None)
+    if header is None:
+        return TableStream((), encoding, lambda stream, size: iter(()))
+
+    def batches(stream, size):
+        start = 2
+        while batch := list(itertools.islice(it, size)):
+            yield start, batch
+            start += len(batch)
+
+    return TableStream(tuple(h.strip() for h in header), encoding, batches)
+
+
+def _open_xlsx(path: Path) -> TableStream:
     import openpyxl  # slow import: only when an office uses XLSX
 
     # openpyxl raises many types (BadZipFile, KeyError, XML ParseError, IndexError …) for a
@@ -122,6 +249,7 @@ def _read_xlsx(path: Path) -> Table:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise TableError(f"无法打开 Excel 文件：{exc}（请确认是 .xlsx 格式且未损坏）") from None
+    done = False
     try:
         if not wb.worksheets:
             raise TableError("Excel 文件中没有工作表（请确认是 .xlsx 格式且未损坏）")
@@ -130,23 +258,39 @@ def _read_xlsx(path: Path) -> Table:
         try:
             header_row = next(it)
         except StopIteration:
-            return Table((), (), "xlsx")
+            done = True
+            return TableStream((), "xlsx", lambda stream, size: iter(()))
         headers = tuple("" if h is None else str(h).strip() for h in header_row)
-        rows = []
-        for i, rec in enumerate(it, start=2):
-            cells = tuple(_cell(c) for c in rec)
-            if not _blank(cells):
-                rows.append((i, cells))
-        merged = _merged_ranges(ws)
-        return Table(headers, tuple(rows), "xlsx", merged)
     except TableError:
+        done = True
         raise
     except Exception as exc:
+        done = True
         raise TableError(
             f"Excel 文件已损坏或不完整，读取工作表时出错：{exc}。请在 Excel 中打开并重新保存为 .xlsx"
         ) from None
     finally:
-        wb.close()
+        if done:
+            wb.close()
+
+    def batches(stream, size):
+        try:
+            start = 2
+            rows = (tuple(_cell(c) for c in rec) for rec in it)
+            while batch := list(itertools.islice(rows, size)):
+                yield start, batch
+                start += len(batch)
+            stream.merged = _merged_ranges(ws)
+        except TableError:
+            raise
+        except Exception as exc:
+            raise TableError(
+                f"Excel 文件已损坏或不完整，读取工作表时出错：{exc}。请在 Excel 中打开并重新保存为 .xlsx"
+            ) from None
+        finally:
+            wb.close()
+
+    return TableStream(headers, "xlsx", batches)
 
 
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)\"")
