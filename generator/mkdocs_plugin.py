@@ -188,14 +188,15 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             t = time.perf_counter()
             records = fastpath.search_records(renderer)
             cache.search_digest = fastpath.search_digest(records)
-            reuse = (previous is not None and previous.search_digest == cache.search_digest)
+            unchanged = (previous is not None and previous.search_digest == cache.search_digest)
             try:
-                fastpath.build_search(site, records, self.previous_site, reuse)
+                cache.search_files, reuse = fastpath.build_search(
+                    site, records, self.previous_site,
+                    previous.search_files if unchanged and previous is not None else None)
             except RuntimeError as exc:
                 raise PluginError(str(exc)) from None
             if reuse and scanner is not None and previous.scan_digest == scanner.digest:
-                skip |= {p.relative_to(site).as_posix()
-                         for p in (site / "pagefind").rglob("*") if p.is_file()}
+                skip |= {f"pagefind/{rel}" for rel in cache.search_files}
             self.timings["search"] = time.perf_counter() - t
         if scanner is not None:
             t = time.perf_counter()

@@ -71,6 +71,19 @@ def params_from_task(task: Task) -> dict:
 
 def directory_rows(model: Model) -> Iterator[dict]:
     """``directory.csv``: code,type,industry,industry_risk,unit,registered,status."""
+    public_rows = getattr(model.enterprises, "public_rows", None)
+    if public_rows is not None:  # a DirectoryTable: straight from its columns, same rows
+        for code, type_, industry, industry_risk, unit, registered, status in public_rows():
+            yield {
+                "code": code,
+                "type": type_,
+                "industry": industry,
+                "industry_risk": industry_risk,
+                "unit": unit,
+                "registered": registered,
+                "status": status,
+            }
+        return
     for e in model.enterprises.values():
         yield {
             "code": e.code,

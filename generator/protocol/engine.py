@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .canonical import iter_rows, parse_csv, row_count, write_csv
-from .derive import count_strata, excluded_codes, members
+from .derive import excluded_codes
 from .encoding import sha256_hex
 from .errors import ProtocolError
 from .exclusions import exclusions_commitment
@@ -34,7 +34,8 @@ from .listing import Line, format_listing, parse_listing, selection_sha256
 from .params import params_bytes, validate_params
 from .reassign import reassign_lines
 from .refusals import commit_refusals
-from .selection import StreamingSelector
+from .scan import RECORD, Population, apply_exclusions, scan_directory, scan_files, stratum_counts
+from .selection import StreamingSelector, select_records
 from .sources import canonical_numbers, key_string
 from .tickets import Tickets
 
@@ -72,14 +73,42 @@ def _check_params(params: Mapping) -> None:
         raise errors[0]
 
 
-def input_hashes(params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes) -> dict:
-    """The announce entry's ``inputs`` (§5.4, §13): every file canonical; exclusions committed."""
+def input_hashes(
+    params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes,
+    population: Population | None = None,
+) -> dict:
+    """The announce entry's ``inputs`` (§5.4, §13): every file canonical; exclusions committed.
+
+    ``directory.csv`` is checked by the scan (:func:`_scan_inputs`) unless ``population`` (its
+    scan) is given."""
+    if population is None:
+        _scan_inputs(params, files, exclusions)
+    return _hashes(params, files, exclusions, code)
+
+
+def _scan_inputs(params: Mapping, files: Mapping[str, bytes], exclusions: bytes) -> Population:
+    """Check every input file, in the order of ``inputs`` (the first error raised), and return
+    the one scan of ``directory.csv``."""
+    risk, risk_error = None, None
+    if params["mode"] == "audit" and "risk.csv" in files:
+        try:
+            risk = {c: r for c, r in parse_csv("risk.csv", files["risk.csv"])}
+        except ProtocolError as exc:
+            risk_error = exc
+    population = scan_directory(params, files["directory.csv"], risk)  # refuses a non-canonical file
+    for name in INPUT_FILES[1:]:
+        parse_csv(name, files[name])
+    if risk_error is not None:
+        raise risk_error
+    parse_csv("exclusions.csv", exclusions)
+    return population
+
+
+def _hashes(params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes) -> dict:
     names = INPUT_FILES + (("risk.csv",) if params["mode"] == "audit" and "risk.csv" in files else ())
     out: dict[str, dict[str, object]] = {}
     for name in names:
-        parse_csv(name, files[name])  # refuses a non-canonical file
         out[name] = {"sha256": sha256_hex(files[name]), "rows": row_count(files[name])}
-    parse_csv("exclusions.csv", exclusions)
     out["exclusions.csv"] = {"sha256": exclusions_commitment(code, exclusions), "rows": row_count(exclusions)}
     return out
 
@@ -87,16 +116,19 @@ def input_hashes(params: Mapping, files: Mapping[str, bytes], exclusions: bytes,
 def announce(
     params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes, announce_time: str
 ) -> Announcement:
-    """Everything the announce entry carries besides commitment, n and sources, plus refusals."""
+    """Everything the announce entry carries besides commitment, n and sources, plus refusals.
+
+    ``directory.csv`` is scanned once (:mod:`.scan`); inputs, strata and refusals share it."""
     _check_params(params)
-    inputs = input_hashes(params, files, exclusions, code)
-    counts = count_strata(params, files, excluded_codes(exclusions))
+    population = _scan_inputs(params, files, exclusions)
+    inputs = _hashes(params, files, exclusions, code)
+    counts = stratum_counts(params, population, apply_exclusions(population, excluded_codes(exclusions)))
     return Announcement(
         params_bytes=params_bytes(params),
         params_sha256=sha256_hex(params_bytes(params)),
         inputs=inputs,
         strata=[{"label": c.label, "N_before": c.n_before} for c in counts],
-        refusals=commit_refusals(params, files, exclusions, announce_time),
+        refusals=commit_refusals(params, files, exclusions, announce_time, population=population),
     )
 
 
@@ -111,10 +143,11 @@ def cutoffs_csv(counts, cutoffs: Mapping[str, bytes | None]) -> bytes:
 
 def draw(
     params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes,
-    numbers: Sequence[Sequence[str]],
+    numbers: Sequence[Sequence[str]], population: Population | None = None,
 ) -> DrawOutcome:
     """§6 from start to end. ``numbers`` are the typed numbers per source (drand: decimal, see
-    :func:`.sources.drand_decimal`)."""
+    :func:`.sources.drand_decimal`). ``population``: the scan of ``directory.csv``
+    (:func:`.scan.scan_files`) when the caller has it already (verification)."""
     _check_params(params)
     sources = params["sources"]
     if len(numbers) != len(sources):
@@ -123,14 +156,17 @@ def draw(
     key = key_string(sources, canon)
     tickets = Tickets(code, key)
     excluded = excluded_codes(exclusions)
-    counts = count_strata(params, files, excluded)  # pass 1: N_s and k_s
+    if population is None:
+        population = scan_files(params, files)  # the one pass over directory.csv
+    ex = apply_exclusions(population, excluded)
+    counts = stratum_counts(params, population, ex)  # N_s and k_s
     selector = StreamingSelector({c.label: c.k for c in counts})
-    for member, label, _ in members(params, files):  # pass 2: tickets, bounded heaps
-        if member not in excluded:
-            selector.add(member, label, tickets.enterprise(member))
+    select_records(  # tickets over the scanned members, bounded heaps
+        selector, population.labels, population.records, population.stratum, ex.members,
+        tickets.prk, RECORD,
+    )
     selected, cutoffs = selector.result()
-    chosen = {s.code for s in selected}
-    units = {row[0]: row[4] for row in iter_rows("directory.csv", files["directory.csv"]) if row[0] in chosen}
+    units = {s.code: population.unit_of(population.index(s.code)) for s in selected}
 
     inspectors = inspectors_from_rows(parse_csv("roster.csv", files["roster.csv"]))
     experts = experts_from_rows(parse_csv("experts.csv", files["experts.csv"]))
@@ -177,6 +213,7 @@ def draw(
 def reassign(
     params: Mapping, files: Mapping[str, bytes], code: bytes, key: str, listing: bytes,
     history: Sequence[tuple[str, str]], enterprise: str, inspector: str, reason: str,
+    population: Population | None = None,
 ) -> bytes:
     """§7: the listing after ``inspector`` leaves ``enterprise``'s group.
 
@@ -187,6 +224,10 @@ def reassign(
     inspectors = inspectors_from_rows(parse_csv("roster.csv", files["roster.csv"]))
     qualified = sum(1 for i in inspectors if i.qualified)
     rules = Rules.make(params, len(lines), qualified)
-    unit = next((row[4] for row in iter_rows("directory.csv", files["directory.csv"]) if row[0] == enterprise), "")
+    at = population.index(enterprise) if population is not None else None
+    if at is not None:
+        unit = population.unit_of(at)
+    else:
+        unit = next((row[4] for row in iter_rows("directory.csv", files["directory.csv"]) if row[0] == enterprise), "")
     new = reassign_lines(lines, Tickets(code, key), inspectors, unit, rules, history, enterprise, inspector, reason)
     return format_listing(new)

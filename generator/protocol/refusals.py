@@ -18,10 +18,11 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from .canonical import parse_csv
-from .derive import count_strata, excluded_codes, members
+from .derive import excluded_codes
 from .errors import ProtocolError
 from .groups import Rules, in_scope, inspectors_from_rows, limit
 from .params import is_full_ratio, validate_params
+from .scan import Population, apply_exclusions, risk_of, scan_directory, stratum_counts
 from .sources import MIN_ENTROPY_TENTHS, entropy_tenths
 
 FLOOR = 20  # §3: minimum stratum size unless the ratio is 100 %
@@ -86,26 +87,28 @@ def floor_refusals(params: Mapping, counts) -> list[ProtocolError]:
     return out
 
 
-def exclusion_refusals(params: Mapping, files: Mapping[str, bytes], exclusions: bytes) -> list[ProtocolError]:
-    population = {code for code, _, _ in members(params, files)}
+def exclusion_refusals(params: Mapping, population: Population, exclusions: bytes) -> list[ProtocolError]:
     out = []
     for n, (code, rule, ref, _) in enumerate(parse_csv("exclusions.csv", exclusions), start=2):
         if rule not in params["exclusion_rules"]:
             out.append(ProtocolError("exclusion", f"排除规则 {rule!r} 不在任务的 exclusion_rules {params['exclusion_rules']} 中", file="exclusions.csv", line=n, column=2))
-        if code not in population:
+        if population.index(code) is None:
             out.append(ProtocolError("exclusion", f"被排除的 {code} 不是抽取范围内的企业", file="exclusions.csv", line=n, column=1))
         if ref == params["task"]:
             out.append(ProtocolError("exclusion", f"排除依据 ref 不能是本任务 {ref}", file="exclusions.csv", line=n, column=3))
     return out
 
 
-def feasibility(params: Mapping, files: Mapping[str, bytes], excluded: set[str], counts) -> list[ProtocolError]:
+def feasibility(params: Mapping, files: Mapping[str, bytes], population: Population, excluded, counts) -> list[ProtocolError]:
     """§5.3, checked per unit u of the population:
 
     M_u = Σ_s min(k_s, members of s in u) is the most selected enterprises u can receive;
     E_u = qualified inspectors the scope allows for u; limit_i = the own cap (0 = none, counted
     as M_u). Refused unless |E_u| ≥ g,
     Σ_{i∈E_u} limit_i ≥ g·M_u, and for every required tag t, Σ_{i∈E_u holding t} limit_i ≥ M_u.
+
+    ``excluded``: :func:`.scan.apply_exclusions` of the task's exclusions (members per unit and
+    stratum after exclusions come from the scan, not from another pass).
     """
     inspectors = [i for i in inspectors_from_rows(parse_csv("roster.csv", files["roster.csv"])) if i.qualified]
     g = params["group_size"]
@@ -114,9 +117,9 @@ def feasibility(params: Mapping, files: Mapping[str, bytes], excluded: set[str],
     k = {c.label: c.k for c in counts}
     rules = Rules.make(params, sum(k.values()), len(inspectors))
     per_unit: dict[str, Counter] = defaultdict(Counter)
-    for code, label, unit in members(params, files):
-        if code not in excluded:
-            per_unit[unit][label] += 1
+    for (u, s), n in excluded.per_unit.items():
+        if n:
+            per_unit[population.unit_names[u]][population.labels[s]] += n
     out = []
     for unit in sorted(per_unit, key=lambda u: u.encode("utf-8")):
         m = sum(min(k[label], n) for label, n in per_unit[unit].items())
@@ -140,15 +143,27 @@ def feasibility(params: Mapping, files: Mapping[str, bytes], excluded: set[str],
 
 
 def commit_refusals(
-    params: Mapping, files: Mapping[str, bytes], exclusions: bytes, announce_time: str
+    params: Mapping, files: Mapping[str, bytes], exclusions: bytes, announce_time: str,
+    population: Population | None = None,
 ) -> list[ProtocolError]:
-    """Every refusal of §3–§5, in the order of the module docstring."""
+    """Every refusal of §3–§5, in the order of the module docstring.
+
+    ``population``: the scan of ``directory.csv`` (:func:`.scan.scan_files`, which checked the
+    file) when the caller has it; otherwise it is scanned here, once."""
     out = validate_params(params)
     if out:
         return out
+    risk_error = None
     for name in ("directory.csv", "roster.csv", "experts.csv"):
         try:
-            parse_csv(name, files[name])
+            if name != "directory.csv":
+                parse_csv(name, files[name])
+            elif population is None:
+                try:
+                    risk = risk_of(params, files)
+                except ProtocolError as exc:  # raised where the strata are counted, as before
+                    risk, risk_error = None, exc
+                population = scan_directory(params, files[name], risk)
         except ProtocolError as exc:
             out.append(exc)
         except KeyError:
@@ -162,8 +177,11 @@ def commit_refusals(
     out += id_refusals(files)
     out += entropy_refusals(params)
     out += timing_refusals(params, announce_time)
-    counts = count_strata(params, files, excluded)
+    if risk_error is not None:
+        raise risk_error
+    ex = apply_exclusions(population, excluded)
+    counts = stratum_counts(params, population, ex)
     out += floor_refusals(params, counts)
-    out += exclusion_refusals(params, files, exclusions)
-    out += feasibility(params, files, excluded, counts)
+    out += exclusion_refusals(params, population, exclusions)
+    out += feasibility(params, files, population, ex, counts)
     return out

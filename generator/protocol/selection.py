@@ -11,8 +11,9 @@ O(directory).
 
 from __future__ import annotations
 
+import hashlib
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .params import ratio_fraction
@@ -65,6 +66,58 @@ class StreamingSelector:
             selected.extend(Selected(code, label, t) for _, code, t in members)
         selected.sort(key=lambda s: _order_key(s.ticket, s.code))
         return selected, cutoffs
+
+
+def hmac_states(prk: bytes) -> tuple:
+    """RFC 2104 HMAC-SHA-256 under ``prk`` split into its keyed inner and outer SHA-256 states."""
+    key = prk.ljust(64, b"\0") if len(prk) <= 64 else hashlib.sha256(prk).digest().ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    return inner, outer
+
+
+def select_records(
+    selector: StreamingSelector, labels: Sequence[str], records: bytes, stratum: Sequence[int],
+    skip: Container[int], prk: bytes, width: int,
+) -> None:
+    """Feed ``selector`` the members of a scanned population (see :class:`.scan.Population`):
+    member ``i`` has stratum ``labels[stratum[i]]`` and ``records[width·i : width·(i+1)]`` =
+    its code in ASCII then ``0x01``; members in ``skip`` (excluded) are left out.
+
+    Same heaps as :meth:`StreamingSelector.add` per member (speed only): the ticket is
+    ``HMAC(PRK, code ‖ 0x01)`` (§6.2 with L = 32) from pre-keyed SHA-256 states, and a member
+    whose ticket is above the largest ticket kept in a full heap is dropped at once (it cannot
+    be among the k smallest ``(ticket, code)``; a tie on the ticket goes the full way).
+    """
+    inner, outer = hmac_states(prk)
+    ks = [selector.k[label] for label in labels]
+    heaps = [selector._heaps[label] for label in labels]
+    worst = [h[0][2] if h and len(h) >= k else None for h, k in zip(heaps, ks, strict=True)]
+    push, replace = heapq.heappush, heapq.heapreplace
+    frombytes = int.from_bytes
+    for i, s in enumerate(stratum):
+        k = ks[s]
+        if k == 0 or i in skip:
+            continue
+        start = width * i
+        rec = records[start:start + width]
+        h = inner.copy()
+        h.update(rec)
+        o = outer.copy()
+        o.update(h.digest())
+        t = o.digest()
+        w = worst[s]
+        if w is not None and t > w:
+            continue
+        heap = heaps[s]
+        item = (-((frombytes(t, "big") << 144) | frombytes(rec[:-1], "big")), rec[:-1].decode("ascii"), t)
+        if len(heap) < k:
+            push(heap, item)
+            if len(heap) == k:
+                worst[s] = heap[0][2]
+        elif item[0] > heap[0][0]:
+            replace(heap, item)
+            worst[s] = heap[0][2]
 
 
 def select_naive(

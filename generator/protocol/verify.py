@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .canonical import parse_csv, row_count
-from .derive import count_strata, excluded_codes
+from .derive import excluded_codes
 from .encoding import sha256_hex
 from .engine import draw as run_draw
 from .engine import reassign as run_reassign
@@ -25,6 +25,7 @@ from .jcs import canonicalize
 from .listing import parse_listing
 from .params import meets, validate_params
 from .refusals import commit_refusals, entropy_refusals, id_refusals, parse_time, timing_refusals
+from .scan import apply_exclusions, risk_of, scan_directory, stratum_counts
 from .sources import canonical_number, key_string
 from .tickets import commitment_of, parse_code
 
@@ -118,13 +119,21 @@ def _verify_task(
     if "sources" in announce:
         r.same("announce.sources", announce["sources"], params["sources"], "公告条目的随机源与参数对象 ")
     inputs = announce.get("inputs", {})
+    population = None  # the one scan of directory.csv, shared by every check and the draw re-run
     for name in ("directory.csv", "roster.csv", "experts.csv"):
         data = files.get(name)
         if data is None:
             r.add(f"{name}", False, f"缺少 {name}")
             return r.checks
         try:
-            parse_csv(name, data)
+            if name == "directory.csv":
+                try:
+                    risk = risk_of(params, files)
+                except ProtocolError:  # reported as risk.csv.canonical below (auditors' view)
+                    risk = None
+                population = scan_directory(params, data, risk)
+            else:
+                parse_csv(name, data)
         except ProtocolError as exc:
             r.add(f"{name}.canonical", False, str(exc))
             return r.checks
@@ -174,7 +183,7 @@ def _verify_task(
     if code is None or exclusions is None:
         if draw is not None and reveal is not None:
             r.add("exclusions.present", exclusions is not None, "缺少 exclusions.csv" if exclusions is None else "缺少 code.txt，无法核对排除清单承诺")
-        counts = count_strata(params, files, set())
+        counts = stratum_counts(params, population)
         got = [{"label": c.label, "N_before": c.n_before} for c in counts]
         r.same("strata.N_before", got, announce.get("strata"), "各分层排除前的企业数与公告条目 ")
         if draw is not None and draw.get("key_string") is not None:
@@ -196,9 +205,9 @@ def _verify_task(
         for ex_code, _, ref, ticket in parse_csv("exclusions.csv", exclusions):
             got = referenced.get(ref, {}).get(ex_code)
             r.same(f"exclusions.ticket.{ex_code}", ticket, got, f"排除企业 {ex_code} 在任务 {ref} 中的签号 ")
-    counts = count_strata(params, files, excluded)
+    counts = stratum_counts(params, population, apply_exclusions(population, excluded))
     r.same("strata.N_before", [{"label": c.label, "N_before": c.n_before} for c in counts], announce.get("strata"), "各分层排除前的企业数与公告条目 ")
-    refusals = commit_refusals(params, files, exclusions, announce.get("time", ""))
+    refusals = commit_refusals(params, files, exclusions, announce.get("time", ""), population=population)
     r.add("refusals", not refusals, "；".join(str(e) for e in refusals) or "§3–§5 的拒绝条件均未触发")
 
     if draw is None:
@@ -208,7 +217,7 @@ def _verify_task(
         return r.checks
     key, numbers = got
 
-    outcome = run_draw(params, files, exclusions, code, numbers)
+    outcome = run_draw(params, files, exclusions, code, numbers, population=population)
     listing0 = files.get("listing-0.csv")
     r.same("listing-0", listing0, outcome.listing, "listing-0.csv 与重算的抽取清单（签号、分层、检查组、专家、fallback）")
     if listing0 is not None and listing0 != outcome.listing:
@@ -237,7 +246,10 @@ def _verify_task(
             r.add(f"reassign.{n}", False, f"listing-{n}.csv：{diff}")
             return r.checks
         try:
-            want_bytes = run_reassign(params, files, code, key, current, history, diff[0], diff[1], entry.get("reason", ""))
+            want_bytes = run_reassign(
+                params, files, code, key, current, history, diff[0], diff[1], entry.get("reason", ""),
+                population=population,
+            )
         except ProtocolError as exc:
             r.add(f"reassign.{n}", False, f"listing-{n}.csv：{exc}")
             return r.checks

@@ -1,0 +1,168 @@
+"""The site build pipeline, top to bottom (``gongshi build``).
+
+load -> check -> refuse on errors -> public view -> MkDocs build into a temporary folder next to
+the destination (the plugin adds the generated pages and files; after the build it runs Pagefind
+and the leak scanner) -> atomic swap into ``out`` (``fileio.replace_dir``: one renameat2 exchange, so ``out`` always
+holds a whole site, old or new; the old one is removed afterwards). Any failure leaves the
+previous site untouched.
+
+The temporary folder is named ``.site-build-<pid>-<out name>-<random>``: a build killed before
+it could remove it leaves it behind, and the next successful build removes, after its swap,
+every such folder whose process no longer exists (never the folder of a live build).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from ..fileio import replace_dir
+from ..model import Model
+from .fastpath import BuildCache
+from .leak import Leak
+from .source import load_view
+from .view import PublicView
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class LeakError(Exception):
+    """The leak scanner found values that must not be published; nothing was swapped in."""
+
+    def __init__(self, leaks: list[Leak]) -> None:
+        super().__init__(f"发现 {len(leaks)} 处不应公开的内容")
+        self.leaks = leaks
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def build_site(data_dir: str, as_of: dt.date, out: str | Path,
+               config_file: str | Path | None = None, *, incremental: bool = False,
+               fast_path: bool | None = None) -> Path:
+    """Build the site for ``as_of`` into ``out``. Raises DataError, LeakError or mkdocs errors.
+
+    ``incremental``: reuse the pages of the site already in ``out`` whose inputs did not change
+    (the result is byte-identical to a full build). ``fast_path=False``: every page through
+    MkDocs (slow; the reference the fast path is tested against).
+    """
+    model, view, _findings = load_view(data_dir, as_of)
+    return build_from_view(model, view, out, config_file, incremental=incremental,
+                           fast_path=fast_path).out
+
+
+def build_from_view(model: Model, view: PublicView, out: str | Path,
+                    config_file: str | Path | None = None, *, incremental: bool = False,
+                    fast_path: bool | None = None) -> BuildReport:
+    """The build after loading: MkDocs + fast path + search + leak scan, then the swap."""
+    t0 = time.perf_counter()
+    config_path = Path(config_file) if config_file else ROOT / "mkdocs.yml"
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    restore_lost_site(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{BUILD_PREFIX}{os.getpid()}-{out.name}-",
+                                dir=out.parent))
+    report = BuildReport(out)
+    try:
+        cfg = load_config(str(config_path), site_dir=str(tmp / "site"))
+        plugin = cfg.plugins["gongshi"]
+        plugin.prepared = (model, view)  # type: ignore[attr-defined]
+        if fast_path is not None:
+            plugin.config.fast_path = fast_path  # type: ignore[attr-defined]
+        if incremental:
+            plugin.previous_cache = BuildCache.load(out)  # type: ignore[attr-defined]
+            plugin.previous_site = out if plugin.previous_cache else None  # type: ignore[attr-defined]
+        cfg = cfg.plugins.on_startup(command="build", dirty=False) or cfg
+        try:
+            mkdocs_build(cfg)
+        except Exception:
+            if plugin.leaks:  # type: ignore[attr-defined]
+                raise LeakError(plugin.leaks) from None  # type: ignore[attr-defined]
+            raise
+        finally:
+            cfg.plugins.on_shutdown()
+        cache_path = BuildCache.path_for(out)
+        cache_path.unlink(missing_ok=True)
+        replace_dir(tmp / "site", out)
+        remove_stale_folders(out)
+        if plugin.cache is not None and plugin.config.fast_path:  # type: ignore[attr-defined]
+            plugin.cache.save(out)  # type: ignore[attr-defined]
+        report.timings.update(plugin.timings)  # type: ignore[attr-defined]
+        report.counts.update(plugin.counts)  # type: ignore[attr-defined]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report.timings["total"] = time.perf_counter() - t0
+    return report
+
+
+BUILD_PREFIX = ".site-build-"
+# .site-build-<pid>-...: this module's temporary folders; .site-old-<pid>-<name>: the old site
+# renamed away by earlier versions; .<name>.old-<pid>: fileio.replace_dir's fallback.
+_STALE = re.compile(r"^(?:\.site-build-(?P<b>[0-9]+)-.*|\.site-old-(?P<o>[0-9]+)-(?P<oname>.+)"
+                    r"|\.(?P<fname>.+)\.old-(?P<f>[0-9]+))$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def _stale(out: Path) -> list[tuple[Path, str | None]]:
+    """(folder, name of the site it held or None) for each folder of a dead build."""
+    found = []
+    try:
+        entries = sorted(out.parent.iterdir())
+    except FileNotFoundError:
+        return found
+    for path in entries:
+        m = _STALE.match(path.name)
+        if m is None or not path.is_dir() or path.is_symlink():
+            continue
+        if _alive(int(m.group("b") or m.group("o") or m.group("f"))):
+            continue
+        name = m.group("oname") or m.group("fname")
+        if m.group("f") and name != out.name:
+            continue  # .<name>.old-<pid> of another folder: not ours to judge
+        found.append((path, name))
+    return found
+
+
+def restore_lost_site(out: Path) -> None:
+    """If ``out`` is missing because a build (of an earlier version, or with the two-rename
+    fallback) was killed between its renames, put the old site it renamed away back."""
+    if os.path.lexists(out):
+        return
+    for path, name in _stale(out):
+        if name == out.name:
+            os.replace(path, out)
+            return
+
+
+def remove_stale_folders(out: Path) -> list[str]:
+    """Remove the temporary folders next to ``out`` left by builds that were killed (their
+    process no longer exists); run after a successful swap, so never the only copy of a site."""
+    removed = []
+    for path, _name in _stale(out):
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path.name)
+    return removed

@@ -1,0 +1,447 @@
+"""Fast path for the bulk pages (task pages, enterprise pages), and incremental builds.
+
+MkDocs costs about 3 ms per page (DESIGN §9). The bulk pages all share one Material layout
+that depends only on the page's section, so MkDocs renders one *shell* page per section, with sentinel
+title, address and content, and the fast path fills it per page: the Jinja2 content of the
+page goes where the sentinel content was, the escaped title where the sentinel title was. The
+result is the page MkDocs would have written (the equivalence is tested on the demo).
+
+Pages are rendered in worker processes (``fork``: the model and view are inherited, not
+pickled), each worker writing its own files and leak-scanning what it filled in (the shell is
+scanned once). Incremental builds reuse (hard-link) every enterprise page of the previous
+site whose inputs are unchanged; see :class:`BuildCache`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import escape
+
+from . import labels, leak, pages
+
+#: One shell per section of bulk pages (relative links to the section differ per section).
+SECTIONS = ("tasks", "enterprises")
+SHELL_KEY = "gs-shell-page-a7c3"
+SHELL_SRCS = {f"{section}/{SHELL_KEY}/index.md": section for section in SECTIONS}
+SHELL_URL = SHELL_KEY
+SHELL_TITLE = "GSSHELLTITLEa7c3"
+# "<h1": Material adds a heading of its own to pages without one; bulk pages have theirs.
+SHELL_CONTENT = "<!--GSSHELLCONTENTa7c3 <h1 -->"
+CACHE_VERSION = 2
+
+_TITLE, _TITLE_TAG, _URL, _CONTENT = range(4)
+_SENTINELS = re.compile("(" + "|".join(map(re.escape, (SHELL_TITLE, SHELL_URL,
+                                                         SHELL_CONTENT))) + ")")
+_CODE = [Path(__file__).with_name(n) for n in ("pages.py", "labels.py", "fastpath.py",
+                                               "stats.py", "svg.py")]
+
+
+class Shell:
+    """The Material layout of a depth-2 generated page, cut at the sentinels."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        parts: list[str | int] = []
+        pos = 0
+        for m in _SENTINELS.finditer(html):
+            parts.append(html[pos:m.start()])
+            before = html[:m.start()]
+            if m.group() == SHELL_TITLE:
+                in_tag = before.rfind("<title>") > before.rfind("</title>")
+                parts.append(_TITLE_TAG if in_tag else _TITLE)
+            elif m.group() == SHELL_URL:
+                parts.append(_URL)
+            else:
+                parts.append(_CONTENT)
+            pos = m.end()
+        parts.append(html[pos:])
+        if parts.count(_CONTENT) != 1:
+            raise ValueError("Material 页面模板中找不到唯一的内容位置（shell 页面）")
+        self.parts = tuple(parts)
+        self.digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+    def fill(self, page: pages.GeneratedPage) -> str:
+        # The plugin gives MkDocs the escaped title (page.meta["title"]); Material prints it
+        # as is, in <title> (from page.meta.title) and in the header.
+        if "<h1" not in page.html:
+            raise ValueError(f"{page.src_uri}：快速生成的页面须有 <h1> 标题")
+        title = str(escape(page.title))
+        values = {_TITLE: title, _TITLE_TAG: title,
+                  _URL: page.src_uri.split("/")[1], _CONTENT: page.html}
+        return "".join(p if isinstance(p, str) else values[p] for p in self.parts)
+
+    def variable_text(self, page: pages.GeneratedPage) -> str:
+        """What ``fill`` adds to the shell (leak-scanned per page; the shell once)."""
+        title = str(escape(page.title))
+        return "\n".join((title, page.src_uri, page.html))
+
+    def constant_text(self) -> str:
+        return "\n".join(p for p in self.parts if isinstance(p, str))
+
+
+def output_path(src: str) -> str:
+    """``tasks/x/index.md`` -> ``tasks/x/index.html``."""
+    return src[: -len(".md")] + ".html"
+
+
+# -- fingerprints (incremental builds) -------------------------------------------------------
+
+def _h(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def global_digest(renderer: pages.Renderer, shells: dict[str, Shell]) -> str:
+    """Inputs shared by every bulk page: layout, templates, code, office, vocabularies, date."""
+    h = hashlib.sha256()
+    for path in sorted(pages.TEMPLATES.iterdir()) + _CODE:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    model = renderer.model
+    h.update(_h(sorted((k, sh.digest) for k, sh in shells.items()), model.portal, model.vocab, renderer.view.as_of).encode())
+    return h.hexdigest()
+
+
+def enterprise_fingerprints(renderer: pages.Renderer) -> dict[str, str]:
+    """Per enterprise page: a digest of everything its template reads besides the globals."""
+    model = renderer.model
+    task_fp = {tv.task.id: _h(tv.task, labels.directed(tv.task)) for tv in renderer.view.tasks}
+    out = {}
+    for code, history in renderer.histories.items():
+        out[f"enterprises/{code}/index.md"] = _h(
+            model.enterprises.get(code),
+            [(task_fp[h["tv"].task.id], h["result"]) for h in history])
+    return out
+
+
+def task_fingerprints(renderer: pages.Renderer) -> dict[str, str]:
+    """Per task page: its view (files by digest), the listed enterprises, roster, log entries."""
+    model = renderer.model
+    roster = _h(model.inspectors, model.experts, model.items)
+    out = {}
+    for tv in renderer.view.tasks:
+        files = sorted((n, hashlib.sha256(b).hexdigest()) for n, b in tv.files.items())
+        listed = [model.enterprises.get(line.code) for line in tv.listing or ()]
+        entries = [e for e in renderer.log_entries if e.get("task") == tv.task.id]
+        out[f"tasks/{tv.task.id}/index.md"] = _h(
+            dataclasses.replace(tv, files={}), files, listed, roster, entries)
+    return out
+
+
+@dataclass
+class BuildCache:
+    """What the previous build of a site used; stored next to the site, never in it."""
+
+    global_digest: str = ""
+    scan_digest: str = ""
+    search_digest: str = ""
+    pages: dict[str, str] = field(default_factory=dict)
+    search_files: dict[str, str] = field(default_factory=dict)  # pagefind/<rel> -> sha256
+
+    @staticmethod
+    def path_for(out: Path) -> Path:
+        return out.parent / f".{out.name}.gongshi-cache.json"
+
+    @classmethod
+    def load(cls, out: Path) -> BuildCache | None:
+        try:
+            raw = json.loads(cls.path_for(out).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if raw.get("version") != CACHE_VERSION or not out.is_dir():
+            return None
+        return cls(raw["global"], raw["scan"], raw["search"], raw["pages"],
+                   raw.get("search_files", {}))
+
+    def save(self, out: Path) -> None:
+        path = self.path_for(out)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({
+            "version": CACHE_VERSION, "global": self.global_digest, "scan": self.scan_digest,
+            "search": self.search_digest, "pages": self.pages,
+            "search_files": self.search_files}, sort_keys=True), "utf-8")
+        os.replace(tmp, path)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+# -- rendering in worker processes -----------------------------------------------------------
+
+_WORK: dict = {}  # set in the parent before the workers fork
+
+
+def _render_chunk(srcs: list[str]) -> list[leak.Leak]:
+    renderer: pages.Renderer = _WORK["renderer"]
+    shells: dict[str, Shell] = _WORK["shells"]
+    root: Path = _WORK["root"]
+    scanner: leak.Scanner | None = _WORK["scanner"]
+    leaks: list[leak.Leak] = []
+    made: set[Path] = set()
+    for src in srcs:
+        page = renderer.bulk(src)
+        shell = shells[src.split("/", 1)[0]]
+        data = shell.fill(page).encode("utf-8", errors="xmlcharrefreplace")
+        rel = output_path(src)
+        target = root / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+        if scanner is not None:
+            text = shell.variable_text(page)
+            leaks += leak.unique(scanner.scan_text(rel, text)
+                                 + leak.personal_numbers(rel, text.encode("utf-8")))
+    return leaks
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def render_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell], srcs: list[str],
+                scanner: leak.Scanner | None, workers: int | None = None) -> list[leak.Leak]:
+    """Render ``srcs`` into ``root``; returns the leaks found in what was filled in."""
+    workers = workers or os.cpu_count() or 1
+    _WORK.update(renderer=renderer, shells=shells, root=root, scanner=scanner)
+    try:
+        if workers <= 1 or len(srcs) < 200:
+            return _render_chunk(srcs)
+        size = max(50, min(1000, len(srcs) // (workers * 8) or 1))
+        leaks: list[leak.Leak] = []
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            for found in pool.imap_unordered(_render_chunk, _chunks(srcs, size)):
+                leaks += found
+        return leaks
+    finally:
+        _WORK.clear()
+
+
+@dataclass
+class BulkResult:
+    rendered: int
+    reused: int
+    leaks: list[leak.Leak]
+    cache: BuildCache
+
+
+def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
+               scanner: leak.Scanner | None, previous: BuildCache | None,
+               previous_site: Path | None) -> BulkResult:
+    """All bulk pages into ``root``: render what changed, hard-link the rest from before.
+
+    A page is reused only when the previous build had the same global digest (layout,
+    templates, code, office, vocabularies, date), the same leak rules and the same page
+    fingerprint; anything else is rendered (and scanned) again.
+    """
+    gd = global_digest(renderer, shells)
+    fps = task_fingerprints(renderer) | enterprise_fingerprints(renderer)
+    reuse: list[str] = []
+    if previous is not None and previous_site is not None and previous.global_digest == gd:
+        scan_ok = scanner is None or previous.scan_digest == scanner.digest
+        if scan_ok:
+            reuse = [src for src, fp in fps.items() if previous.pages.get(src) == fp
+                     and (previous_site / output_path(src)).is_file()]
+    reused = set(reuse)
+    for src in reuse:
+        rel = output_path(src)
+        _link_or_copy(previous_site / rel, root / rel)  # type: ignore[operator]
+    todo = [src for src in renderer.bulk_sources() if src not in reused]
+    leaks = render_bulk(root, renderer, shells, todo, scanner)
+    cache = BuildCache(gd, scanner.digest if scanner else "", "", fps)
+    return BulkResult(len(todo), len(reuse), leaks, cache)
+
+
+# -- search: compact records, one small HTML file each, indexed by the Pagefind CLI --------------
+
+def search_records(renderer: pages.Renderer) -> list[tuple[str, str, str]]:
+    """(url path, title, text) per searchable page: names and codes, not whole pages."""
+    model = renderer.model
+    out = []
+    for tv in renderer.view.tasks:
+        t = tv.task
+        out.append((f"tasks/{t.id}/", t.title, f"{t.id} {t.year}年度 {labels.items(model, t)}"))
+    for code in sorted(renderer.histories):
+        ent = model.enterprises.get(code)
+        if ent is None:
+            out.append((f"enterprises/{code}/", code, code))
+            continue
+        out.append((f"enterprises/{code}/", ent.name,
+                    f"{code} {ent.entity_type} {ent.industry} {labels.unit_name(model, ent.unit)}"))
+    return out
+
+
+def search_digest(records: list[tuple[str, str, str]]) -> str:
+    h = hashlib.sha256()
+    for rec in records:
+        h.update(json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n")
+    h.update(_h(*[p.read_bytes() for p in _CODE if p.name == "fastpath.py"]).encode())
+    return h.hexdigest()
+
+
+class _PagefindService:
+    """Minimal synchronous client of ``pagefind --service`` (pipelined requests).
+
+    The packaged asyncio client polls every 100 ms per response, i.e. 100 ms per record.
+    Messages are base64 JSON separated by commas, both ways.
+    """
+
+    def __init__(self) -> None:
+        from pagefind.service import _must_get_executable
+
+        self.proc = subprocess.Popen([str(_must_get_executable()), "--service"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+        self.next_id = 0
+        self.buf = bytearray()
+        self.scanned = 0  # self.buf[:scanned] holds no separator
+
+    def _write(self, payload: dict) -> int:
+        import base64
+
+        self.next_id += 1
+        msg = {"message_id": self.next_id, "payload": payload}
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(base64.b64encode(json.dumps(msg).encode("utf-8")) + b",")
+        return self.next_id
+
+    def _read(self) -> dict:
+        import base64
+
+        assert self.proc.stdout is not None
+        while (end := self.buf.find(b",", self.scanned)) < 0:
+            self.scanned = len(self.buf)
+            chunk = self.proc.stdout.read1(1 << 20)
+            if not chunk:
+                raise RuntimeError("Pagefind 服务意外退出")
+            self.buf += chunk
+        raw = bytes(self.buf[:end])
+        del self.buf[:end + 1]
+        self.scanned = 0
+        payload = json.loads(base64.b64decode(raw))["payload"]
+        if payload.get("type") == "Error":
+            raise RuntimeError(f"Pagefind 建立搜索索引失败：{payload.get('message')}")
+        return payload
+
+    def request(self, payload: dict) -> dict:
+        self._write(payload)
+        assert self.proc.stdin is not None
+        self.proc.stdin.flush()
+        return self._read()
+
+    def add_records(self, index_id: int, records: list[dict]) -> None:
+        import threading
+
+        def feed() -> None:
+            for rec in records:
+                self._write({"type": "AddRecord", "index_id": index_id, **rec})
+            assert self.proc.stdin is not None
+            self.proc.stdin.flush()
+
+        writer = threading.Thread(target=feed)
+        writer.start()
+        for _ in records:
+            self._read()
+        writer.join()
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def _pagefind_records(site_dir: Path, records: list[tuple[str, str, str]]) -> dict[str, str]:
+    """Index ``records`` into ``site_dir/pagefind``; returns {relative path: sha256}.
+
+    The files are fetched from the service (``GetFiles``) and written here: the service's
+    ``WriteFiles`` answers before its writes are done and leaves files empty or missing when
+    it exits (seen as an empty ``pagefind-highlight.js``), so its output is never trusted.
+    """
+    import base64
+
+    service = _PagefindService()
+    try:
+        index_id = service.request({"type": "NewIndex", "config": {
+            "force_language": "zh"}})["index_id"]
+        service.add_records(index_id, [
+            {"url": "/" + url, "content": f"{title} {text}", "language": "zh",
+             "meta": {"title": title}} for url, title, text in records])
+        files = service.request({"type": "GetFiles", "index_id": index_id})["files"]
+    finally:
+        service.close()
+    target = site_dir / "pagefind"
+    digests = {}
+    made: set[Path] = set()
+    for f in sorted(files, key=lambda f: f["path"]):
+        rel = Path(f["path"])
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+            raise RuntimeError(f"Pagefind 返回了异常的文件路径：{f['path']}")
+        data = base64.b64decode(f["content"])
+        path = target / rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+        digests[rel.as_posix()] = hashlib.sha256(data).hexdigest()
+    if not any(name.endswith("pagefind-entry.json") for name in digests):
+        raise RuntimeError("Pagefind 未生成完整的搜索索引")
+    return digests
+
+
+def build_search(site_dir: Path, records: list[tuple[str, str, str]],
+                 previous_site: Path | None, previous_files: dict[str, str] | None
+                 ) -> tuple[dict[str, str], bool]:
+    """Pagefind index of the records into ``site_dir/pagefind``; returns its files' digests
+    and whether it was reused.
+
+    ``previous_files``: the digests of the previous site's index when the records did not
+    change; it is reused only if those files are all there with exactly those bytes.
+    """
+    target = site_dir / "pagefind"
+    if previous_files and previous_site is not None:
+        old = previous_site / "pagefind"
+        present = {p.relative_to(old).as_posix(): p for p in old.rglob("*") if p.is_file()} \
+            if old.is_dir() else {}
+        if set(present) == set(previous_files) and all(
+                hashlib.sha256(present[rel].read_bytes()).hexdigest() == digest
+                for rel, digest in previous_files.items()):
+            for rel in sorted(present):
+                _link_or_copy(present[rel], target / rel)
+            return dict(previous_files), True
+    return _pagefind_records(site_dir, records), False
+
+
+# -- sitemap ---------------------------------------------------------------------------------
+
+def write_sitemap(site_dir: Path, urls: list[str], lastmod: str, epoch: int) -> None:
+    """``sitemap.xml`` (+ ``.gz``) in MkDocs' format, listing every page."""
+    import gzip
+
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url in urls:
+        lines.append(f"    <url>\n         <loc>{escape(url)}</loc>\n"
+                     f"         <lastmod>{lastmod}</lastmod>\n    </url>")
+    lines.append("</urlset>")
+    data = "\n".join(lines).encode("utf-8")
+    (site_dir / "sitemap.xml").write_bytes(data)
+    with open(site_dir / "sitemap.xml.gz", "wb") as f, gzip.GzipFile(
+            fileobj=f, filename="sitemap.xml.gz", mode="wb", mtime=epoch) as gz:
+        gz.write(data)

@@ -1,0 +1,278 @@
+"""Leak scanner: run over every output file at the end of every build; a hit fails the build.
+
+Rules (DESIGN §2, PROTOCOL §9):
+
+- embargoed values from the view (selected codes and names, inspector names of unpublished
+  groups, codes, tickets and secrets of unrevealed tasks);
+- secret-free rules of our own: the name of any enterprise without a published result, the name
+  of any inspector in no published group, every internal (never public) directory value;
+- ID-card numbers (GB 11643 check digit) and mainland mobile numbers anywhere.
+
+Codes of enterprises legitimately appear in the canonical input files published at announcement
+(``directory.csv``, ``roster.csv`` recusals, ``experts.csv``, ``exclusions.csv``): only the
+code rule skips those files.
+
+Every file is read through its layers before matching (:func:`readable`): gzip (sitemap,
+Pagefind), Pagefind's ``pagefind_dcd`` prefix, HTML character references, JSON string escapes
+and invisible characters (zero-width space, which Pagefind puts between words, joiners, bidi
+controls, soft hyphen). The rules match the readable text; values that themselves hold one of
+the characters the reading consumes (``&``, ``\\``, invisible ones) are matched against the raw
+text as well. Each layer is one linear pass, skipped when the file cannot hold it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Model
+from .view import PublicView
+
+_CANONICAL_INPUTS = re.compile(r"^draws/[^/]+/(directory|roster|experts|exclusions)\.csv$")
+_ID_CARD = re.compile(rb"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
+                      rb"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
+_PHONE = re.compile(rb"(?<![0-9A-Za-z.])1[3-9][0-9]{9}(?![0-9A-Za-z])")
+_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+@dataclass(frozen=True)
+class Leak:
+    file: str
+    rule: str
+    value: str
+
+    def text(self) -> str:
+        shown = self.value if len(self.value) <= 24 else self.value[:12] + "…"
+        return f"[泄露] 文件 {self.file}：{self.rule}（值：「{shown}」）"
+
+
+def _id_card_ok(raw: bytes) -> bool:
+    s = raw.decode().upper()
+    total = sum(int(c) * w for c, w in zip(s[:17], _WEIGHTS, strict=True))
+    return "10X98765432"[total % 11] == s[17]
+
+
+def _inflate(data: bytes) -> bytes:
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            pass
+    return data
+
+
+_PAGEFIND = b"pagefind_dcd"
+#: Part of the scanner's digest: files scanned by an older scanner are scanned again.
+SCAN_VERSION = 2
+#: Invisible characters a reader does not see: dropped before matching.
+INVISIBLE = "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e" \
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_JSON_ESCAPE = re.compile(r"\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+                          r"|u([0-9a-fA-F]{4})|([\"\\/bfnrt]))")
+_SIMPLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "/": "/"}
+
+
+def _json_char(m: re.Match) -> str:
+    if m.group(1):
+        hi, lo = int(m.group(1), 16), int(m.group(2), 16)
+        return chr(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+    if m.group(3):
+        return chr(int(m.group(3), 16))
+    return _SIMPLE[m.group(4)]
+
+
+def readable(text: str) -> str:
+    """The text a reader gets out of ``text``: JSON string escapes decoded, HTML character
+    references replaced, invisible characters dropped (one linear pass each, when present)."""
+    if "\\" in text:
+        text = _JSON_ESCAPE.sub(_json_char, text)
+    if "&" in text:
+        text = html.unescape(text)
+    if _INVISIBLE_RE.search(text):
+        text = text.translate(_DROP_INVISIBLE)
+    return text
+
+
+def _special(value: str) -> bool:
+    """A value that :func:`readable` could change: also matched against the raw text."""
+    return "&" in value or "\\" in value or bool(_INVISIBLE_RE.search(value))
+
+
+#: Names shorter than this are matched only as whole tokens (a table cell, a text node, or a
+#: part of one between punctuation), never inside longer text: a two-character inspector name
+#: such as 「王芳」 may legitimately appear inside an unrelated enterprise name.
+SUBSTRING_MIN = 4
+_TOKEN_SPLIT = re.compile(r"[\s<>\"'&=/\\,;:|{}\[\]()（）、，；：。·「」【】]+")
+_RUN = re.compile(r"[^\s<>\"'=/\\,;:|{}\[\]]{4,}")
+
+
+def forbidden_values(model: Model, view: PublicView) -> dict[str, set[str]]:
+    """rule -> values that must appear in no output file."""
+    published_codes = {r.code for tv in view.tasks if tv.published for r in tv.results or ()}
+    published_inspectors = {
+        pid.lower() for tv in view.tasks if tv.published for line in tv.listing or ()
+        for pid in line.inspector_ids}
+    unpublished_names = {e.name for code, e in model.enterprises.items()
+                         if code not in published_codes}
+    # a name shared with a published enterprise stays allowed
+    unpublished_names -= {model.enterprises[c].name for c in published_codes
+                          if c in model.enterprises}
+    inspector_names = {i.name for i in model.inspectors if i.id.lower() not in published_inspectors}
+    inspector_names -= {i.name for i in model.inspectors if i.id.lower() in published_inspectors}
+    shown_names = {model.enterprises[c].name for c in published_codes if c in model.enterprises}
+    shown_names |= {i.name for i in model.inspectors if i.id.lower() in published_inspectors}
+    embargo_names = set(view.embargo.names) - shown_names
+    internal = {val for e in model.enterprises.values() for val in e.internal.values()
+                if len(val) >= 3}
+    # An unpublished name that is part of a published one (「示例新丰宾馆」 inside
+    # 「示例新丰宾馆有限公司」) cannot be told apart from it: allowed, like identical names.
+    inside_shown = {name[i:j] for name in shown_names for i in range(len(name))
+                    for j in range(i + 4, len(name) + 1)}
+    unpublished_names -= inside_shown
+    rules = {
+        "未公示企业名称": ({n for n in unpublished_names if len(n) >= 4}
+                           | {n for n in embargo_names if len(n) >= 2}),
+        "未公示检查人员姓名": {n for n in inspector_names if len(n) >= 2},
+        "未揭示的秘密或签值": {s.lower() for s in view.embargo.secrets if len(s) >= 16},
+        "内部分类（信用风险分类）": internal,
+        "未公示的抽取名单代码": set(view.embargo.codes) - published_codes,
+    }
+    return rules
+
+
+class Scanner:
+    """Compiled leak rules; ``scan_bytes`` checks one file's content.
+
+    Large value sets (names of every unpublished enterprise: hundreds of thousands at city
+    scale) are matched through their first four characters: every run of text is probed at
+    each position with one dictionary look-up, and only on a hit are the candidate lengths
+    compared. Values shorter than ``SUBSTRING_MIN`` characters are matched as whole tokens.
+    """
+
+    def __init__(self, rules: dict[str, set[str]], *, _raw: bool = False) -> None:
+        self.digest = hashlib.sha256(repr((SCAN_VERSION, sorted(
+            (rule, sorted(vals)) for rule, vals in rules.items()))).encode()).hexdigest()
+        # values holding characters that reading consumes: matched against the raw text too
+        # (by ``self.raw``); the readable text is matched against every value and its
+        # readable form.
+        self.raw: Scanner | None = None
+        if not _raw:
+            special = {rule: {v for v in vals if _special(v)} for rule, vals in rules.items()
+                       if rule != "未揭示的秘密或签值"}
+            special = {rule: vals for rule, vals in special.items() if vals}
+            if special:
+                self.raw = Scanner(special, _raw=True)
+            rules = {rule: (set(vals) | {readable(v) for v in vals if _special(v)}) - {""}
+                     for rule, vals in rules.items()}
+        self.small: list[tuple[str, str]] = []  # rule, value: plain substring
+        self.prefix: dict[str, dict[int, dict[str, str]]] = {}  # 4-char prefix -> len -> value
+        self.tokens: dict[str, str] = {}  # short value -> rule
+        self.secrets = [(v, v.encode()) for v in sorted(rules.get("未揭示的秘密或签值", ()))]
+        for rule, values in rules.items():
+            if rule == "未揭示的秘密或签值":
+                continue
+            for val in sorted(values):
+                if len(val) < SUBSTRING_MIN:
+                    self.tokens.setdefault(val, rule)
+                elif len(values) <= 64:
+                    self.small.append((rule, val))
+                else:
+                    self.prefix.setdefault(val[:4], {}).setdefault(len(val), {})[val] = rule
+
+    def scan_text(self, rel: str, text: str, canonical: bool = False) -> list[Leak]:
+        """Rules on decoded text (names, codes), read through HTML references, JSON escapes and
+        invisible characters; ``canonical``: a published input file."""
+        plain = readable(text)
+        leaks = self._match(rel, plain, canonical)
+        if plain != text and self.raw is not None:
+            leaks += self.raw._match(rel, text, canonical)
+        return leaks
+
+    def _match(self, rel: str, text: str, canonical: bool) -> list[Leak]:
+        leaks: list[Leak] = []
+        for rule, val in self.small:
+            if canonical and rule == "未公示的抽取名单代码":
+                continue
+            if val in text:
+                leaks.append(Leak(rel, rule, val))
+        if self.prefix:
+            prefix = self.prefix
+            for m in _RUN.finditer(text):
+                run = m.group()
+                for i in range(len(run) - 3):
+                    hit = prefix.get(run[i:i + 4])
+                    if hit:
+                        for length, vals in hit.items():
+                            rule = vals.get(run[i:i + length])
+                            if rule and not (canonical and rule == "未公示的抽取名单代码"):
+                                leaks.append(Leak(rel, rule, run[i:i + length]))
+        if self.tokens:
+            for tok in _TOKEN_SPLIT.split(text):
+                rule = self.tokens.get(tok)
+                if rule and not (canonical and rule == "未公示的抽取名单代码"):
+                    leaks.append(Leak(rel, rule, tok))
+        return leaks
+
+    def scan_bytes(self, rel: str, data: bytes, structured: bool = True) -> list[Leak]:
+        data = _inflate(data)
+        if data.startswith(_PAGEFIND):
+            data = data[len(_PAGEFIND):]
+        text = data.decode("utf-8", "replace")
+        plain = readable(text)
+        canonical = bool(_CANONICAL_INPUTS.match(rel))
+        leaks = self._match(rel, plain, canonical)
+        layers = [data]
+        if plain != text:
+            if self.raw is not None:
+                leaks += self.raw._match(rel, text, canonical)
+            layers.append(plain.encode("utf-8", "surrogatepass"))
+        for layer in layers:
+            if self.secrets:
+                lower = layer.lower()
+                leaks += [Leak(rel, "未揭示的秘密或签值", v) for v, raw in self.secrets
+                          if raw in lower]
+            if structured:
+                leaks += personal_numbers(rel, layer)
+        return unique(leaks)
+
+
+def unique(leaks: list[Leak]) -> list[Leak]:
+    return list(dict.fromkeys(leaks))
+
+
+def personal_numbers(rel: str, data: bytes) -> list[Leak]:
+    leaks = []
+    for m in _ID_CARD.finditer(data):
+        if _id_card_ok(m.group()):
+            leaks.append(Leak(rel, "疑似身份证号码", m.group().decode()))
+    for m in _PHONE.finditer(data):
+        leaks.append(Leak(rel, "疑似手机号码", m.group().decode()))
+    return leaks
+
+
+def _structured(rel: str) -> bool:
+    return rel.endswith((".html", ".json", ".xml", ".csv", ".txt", ".js", ".md", ".jsonl")) \
+        or rel.startswith("pagefind/")
+
+
+def scan_files(root: Path, rels: list[str], scanner: Scanner) -> list[Leak]:
+    leaks: list[Leak] = []
+    for rel in rels:
+        leaks += scanner.scan_bytes(rel, (root / rel).read_bytes(), _structured(rel))
+    return leaks
+
+
+def scan(site_dir: str | Path, model: Model, view: PublicView,
+         skip: frozenset[str] = frozenset(), scanner: Scanner | None = None) -> list[Leak]:
+    """Scan every output file under ``site_dir`` except the relative paths in ``skip``."""
+    root = Path(site_dir)
+    scanner = scanner or Scanner(forbidden_values(model, view))
+    rels = [p.relative_to(root).as_posix() for p in sorted(root.rglob("*")) if p.is_file()]
+    return scan_files(root, [r for r in rels if r not in skip], scanner)
