@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from datamin import write_data_min
 
 from generator.load import load_model
-from tests.datamin import write_data_min
 
 
 @pytest.mark.parametrize("value, ok", [(1, True), (100_000, True), (100_001, False),

@@ -23,7 +23,14 @@ from datamin import CODES, DIRECTORY_HEADER, directory_rows
 from generator.draws import inputs
 from generator.load import headers as H
 from generator.load import load_model
-from generator.load.base import CODE_FIX, LoadContext, code_problem, compact_code, resolve_unit, text
+from generator.load.base import (
+    CODE_FIX,
+    LoadContext,
+    code_problem,
+    compact_code,
+    resolve_unit,
+    text,
+)
 from generator.load.dates import DATE_FORMS, parse_date
 from generator.load.directory import load_directory, valid_codes
 from generator.load.directory_table import DirectoryTable
@@ -138,13 +145,6 @@ def assert_same(root: Path) -> DirectoryTable:
 
 def test_demo_data_loads_the_same():
     assert_same(ROOT / "data")
-
-
-def _rows(**changes) -> list[list[str]]:
-    rows = directory_rows()
-    for (i, header), value in changes.items():
-        rows[i][DIRECTORY_HEADER.index(header)] = value
-    return rows
 
 
 def _hostile_rows() -> list[list[object]]:

@@ -222,3 +222,24 @@ def test_large_heaps_and_ties_against_reference():
     got = StreamingSelector(k)
     select_records(got, pop.labels, pop.records, pop.stratum, ex.members, tickets.prk, scan.RECORD)
     assert got.result() == want.result()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(min_size=32, max_size=32), codes_st,
+       st.lists(st.tuples(st.from_regex(r"[A-Za-z0-9_-]{1,8}", fullmatch=True), st.booleans()), max_size=30))
+def test_keyed_tickets_and_ranking_equal_reference(code, enterprise, people):
+    from generator.protocol.groups import inspectors_from_rows, ranking
+    from generator.protocol.selection import KeyedTickets, rank_inspectors
+
+    tickets = Tickets(code, "7./")
+    fast = KeyedTickets(tickets)
+    for label in (enterprise, enterprise + "/x", enterprise + "/expert/张", ""):
+        assert fast.label(label) == tickets.label(label)
+    assert fast.inspector(enterprise, "a") == tickets.inspector(enterprise, "a")
+    assert fast.expert(enterprise, "a") == tickets.expert(enterprise, "a")
+    ids = {}
+    for pid, qualified in people:
+        ids.setdefault(pid.lower(), (pid, qualified))
+    rows = sorted(((pid, "hq", q, (), 0, ()) for pid, q in ids.values()), key=lambda r: r[0].encode())
+    inspectors = inspectors_from_rows(rows)
+    assert rank_inspectors(fast, enterprise, inspectors) == ranking(tickets, enterprise, inspectors)

@@ -1,6 +1,9 @@
 """Derived per-task values shared by draw, refusals and verification (PROTOCOL §3, §6.3–6.4).
 
-Everything here streams over ``directory.csv`` bytes so that memory stays O(selection).
+Everything here streams over ``directory.csv`` bytes so that memory stays O(selection). These
+per-pass functions are the reference definitions; ``announce``, ``commit_refusals``, ``draw``
+and ``verify_task`` use the one validated scan of :mod:`.scan`, which
+``tests/test_protocol_scan.py`` checks against them.
 """
 
 from __future__ import annotations

@@ -28,14 +28,13 @@ from .groups import (
     in_scope_pool,
     inspectors_from_rows,
     pick_experts,
-    ranking,
 )
 from .listing import Line, format_listing, parse_listing, selection_sha256
 from .params import params_bytes, validate_params
 from .reassign import reassign_lines
 from .refusals import commit_refusals
 from .scan import RECORD, Population, apply_exclusions, scan_directory, scan_files, stratum_counts
-from .selection import StreamingSelector, select_records
+from .selection import KeyedTickets, StreamingSelector, rank_inspectors, select_records
 from .sources import canonical_numbers, key_string
 from .tickets import Tickets
 
@@ -172,6 +171,7 @@ def draw(
     experts = experts_from_rows(parse_csv("experts.csv", files["experts.csv"]))
     qualified = sum(1 for i in inspectors if i.qualified)
     rules = Rules.make(params, len(selected), qualified)
+    fast = KeyedTickets(tickets)  # the same tickets, faster (speed only)
     loads: dict[str, int] = {}
     lines: list[Line] = []
     failure: str | None = None
@@ -185,10 +185,10 @@ def draw(
         if unit not in pools:
             pools[unit] = in_scope_pool(inspectors, unit, rules)
         group = form_group(
-            ranking(tickets, s.code, pools[unit]), s.code, unit, loads, rules,
-            full=lambda code=s.code: ranking(tickets, code, inspectors),
+            rank_inspectors(fast, s.code, pools[unit]), s.code, unit, loads, rules,
+            full=lambda code=s.code: rank_inspectors(fast, code, inspectors),
         )
-        picked = pick_experts(tickets, s.code, experts, params["experts"])
+        picked = pick_experts(fast, s.code, experts, params["experts"])
         if isinstance(group, str) or picked is None:
             failure = group if isinstance(group, str) else "experts"
             lines.append(blank)

@@ -180,6 +180,32 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
+def _link_all(src_root: Path, dst_root: Path, rels: list[str]) -> None:
+    """Hard-link ``rels`` from ``src_root`` into ``dst_root`` (threads: the cost is the file
+    system's latency per mkdir/link, not CPU)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(chunk: list[str]) -> None:
+        for rel in chunk:
+            dst = dst_root / rel
+            try:
+                os.mkdir(dst.parent)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                dst.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(src_root / rel, dst)
+            except OSError:
+                shutil.copy2(src_root / rel, dst)
+
+    if len(rels) < 500:
+        work(rels)
+        return
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(work, _chunks(rels, 500)))
+
+
 # -- rendering in worker processes -----------------------------------------------------------
 
 _WORK: dict = {}  # set in the parent before the workers fork
@@ -259,9 +285,7 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
             reuse = [src for src, fp in fps.items() if previous.pages.get(src) == fp
                      and (previous_site / output_path(src)).is_file()]
     reused = set(reuse)
-    for src in reuse:
-        rel = output_path(src)
-        _link_or_copy(previous_site / rel, root / rel)  # type: ignore[operator]
+    _link_all(previous_site, root, [output_path(src) for src in reuse])  # type: ignore[arg-type]
     todo = [src for src in renderer.bulk_sources() if src not in reused]
     leaks = render_bulk(root, renderer, shells, todo, scanner)
     cache = BuildCache(gd, scanner.digest if scanner else "", "", fps)
@@ -288,9 +312,7 @@ def search_records(renderer: pages.Renderer) -> list[tuple[str, str, str]]:
 
 
 def search_digest(records: list[tuple[str, str, str]]) -> str:
-    h = hashlib.sha256()
-    for rec in records:
-        h.update(json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n")
+    h = hashlib.sha256(json.dumps(records, ensure_ascii=False).encode("utf-8"))
     h.update(_h(*[p.read_bytes() for p in _CODE if p.name == "fastpath.py"]).encode())
     return h.hexdigest()
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import os
 import re
 import zlib
 from dataclasses import dataclass
@@ -274,5 +275,20 @@ def scan(site_dir: str | Path, model: Model, view: PublicView,
     """Scan every output file under ``site_dir`` except the relative paths in ``skip``."""
     root = Path(site_dir)
     scanner = scanner or Scanner(forbidden_values(model, view))
-    rels = [p.relative_to(root).as_posix() for p in sorted(root.rglob("*")) if p.is_file()]
-    return scan_files(root, [r for r in rels if r not in skip], scanner)
+    return scan_files(root, [r for r in list_files(root) if r not in skip], scanner)
+
+
+def list_files(root: Path) -> list[str]:
+    """Relative paths (posix) of the files under ``root``, sorted; one pass of os.scandir."""
+    out: list[str] = []
+    stack = [("", str(root))]
+    while stack:
+        prefix, path = stack.pop()
+        with os.scandir(path) as it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((prefix + entry.name + "/", entry.path))
+                elif entry.is_file():
+                    out.append(prefix + entry.name)
+    out.sort()
+    return out
