@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .selection import hmac_states
 from .tickets import Tickets
 
 FALLBACKS = ("-", "cap", "all")
@@ -96,6 +97,39 @@ def ranking(tickets: Tickets, code: str, inspectors: Sequence[Inspector]) -> lis
     return [i for _, _, i in keyed]
 
 
+class Ranker:
+    """:func:`ranking` (speed only; same order, same bytes): each ``ticket(e + "/" + id)`` =
+    ``HMAC(PRK, e ‖ "/" ‖ id ‖ 0x01)`` from pre-keyed SHA-256 states, the enterprise prefix
+    hashed once per enterprise, the ids encoded once."""
+
+    def __init__(self, prk: bytes) -> None:
+        self._inner, self._outer = hmac_states(prk)
+        self._ids: dict[str, tuple[bytes, bytes]] = {}
+
+    def _id(self, ident: str) -> tuple[bytes, bytes]:
+        got = self._ids.get(ident)
+        if got is None:
+            raw = ident.encode("utf-8")
+            got = self._ids[ident] = (raw, raw + b"\x01")
+        return got
+
+    def rank(self, code: str, inspectors: Sequence[Inspector]) -> list[Inspector]:
+        pre = self._inner.copy()
+        pre.update((code + "/").encode("utf-8"))
+        inner, outer, ids = pre.copy, self._outer.copy, self._id
+        keyed = []
+        for n, i in enumerate(inspectors):
+            if i.qualified:
+                raw, msg = ids(i.id)
+                h = inner()
+                h.update(msg)
+                o = outer()
+                o.update(h.digest())
+                keyed.append((o.digest(), raw, n))
+        keyed.sort()  # (ticket, id bytes); ids are unique, so the index never decides
+        return [inspectors[n] for _, _, n in keyed]
+
+
 def eligible(
     ranked: Sequence[Inspector], code: str, unit: str, loads: Mapping[str, int], rules: Rules,
     fallback: str,
@@ -150,7 +184,28 @@ def form_group(
     :func:`in_scope_pool`) when ``full`` returns the whole ranking, which only fallback ``all``
     needs; step 2 filters by scope first, so the result is the same and the tickets of the
     inspectors outside the scope are computed only when ``all`` is reached.
+
+    Each attempt is :func:`attempt` (the same result as :func:`eligible` then
+    :func:`swap_for_expertise`, reading only as much of the ranking as it needs);
+    :func:`form_group_reference` is the definition, ``tests/test_groups_fast.py`` compares them.
     """
+    failure = "scope"
+    for fallback in FALLBACKS:
+        if fallback == "all" and full is not None:
+            ranked = full()
+        got = attempt(ranked, code, unit, loads, rules, fallback)
+        if isinstance(got, str):
+            failure = got
+            continue
+        return got, fallback
+    return failure
+
+
+def form_group_reference(
+    ranked: Sequence[Inspector], code: str, unit: str, loads: Mapping[str, int], rules: Rules,
+    full: Callable[[], Sequence[Inspector]] | None = None,
+) -> tuple[tuple[str, ...], str] | str:
+    """:func:`form_group` written as §6.6 reads: :func:`eligible`, then :func:`swap_for_expertise`."""
     failure = "scope"
     for fallback in FALLBACKS:
         if fallback == "all" and full is not None:
@@ -165,6 +220,85 @@ def form_group(
             continue
         return tuple(m.id for m in group), fallback
     return failure
+
+
+def _scope_units(unit: str, scope: Mapping, widened: bool) -> frozenset[str] | None:
+    """The inspector units :func:`in_scope` allows for an enterprise of ``unit`` (None: all)."""
+    kind = "all" if widened else scope["kind"]
+    if kind == "all":
+        return None
+    if kind == "own":
+        return frozenset((unit,))
+    if kind == "units":
+        return frozenset(scope["units"])
+    return frozenset(scope["hq"]) | {unit}  # hq+own
+
+
+def attempt(
+    ranked: Sequence[Inspector], code: str, unit: str, loads: Mapping[str, int], rules: Rules,
+    fallback: str,
+) -> tuple[str, ...] | str:
+    """One attempt of §6.6 steps 2–5 under ``fallback``: the group's ids in rank order, or the
+    failure name. Speed only — equal to :func:`eligible` then :func:`swap_for_expertise`:
+
+    - the candidates are filtered lazily, in rank order, with the three filters inlined; once g
+      pass all three, every filter kept at least g, so no filter fails and the rest of the
+      ranking is read only when a required tag asks for its first holder;
+    - fewer than g in the whole ranking → the first filter that kept fewer than g, as in
+      :func:`eligible` (the counts are then over the whole ranking);
+    - a candidate's rank is its position among the eligible, as in :func:`swap_for_expertise`.
+    """
+    g = rules.group_size
+    allowed = _scope_units(unit, rules.scope, fallback == "all")
+    formula = rules.cap if fallback == "-" else UNLIMITED
+    get = loads.get
+    cands: list[Inspector] = []  # the eligible candidates read so far, in rank order
+    it = iter(ranked)
+    n_scope = n_recusal = 0
+
+    def more() -> bool:
+        """Read the ranking up to the next eligible candidate; False at its end."""
+        nonlocal n_scope, n_recusal
+        for i in it:
+            if allowed is not None and i.unit not in allowed:
+                continue
+            n_scope += 1
+            if code in i.recusals:
+                continue
+            n_recusal += 1
+            own = i.cap
+            if get(i.id, 0) < (own if 0 < own < formula else formula):
+                cands.append(i)
+                return True
+        return False
+
+    while len(cands) < g:
+        if not more():
+            return "scope" if n_scope < g else "recusal" if n_recusal < g else "load"
+    group = list(range(g))  # positions in cands
+    tags = rules.expertise
+    for tag in tags:
+        if any(tag in cands[n].expertise for n in group):
+            continue
+        taken = set(group)
+        new = next((n for n in range(len(cands)) if n not in taken and tag in cands[n].expertise), None)
+        while new is None:
+            if not more():
+                return "expertise"
+            if tag in cands[-1].expertise:
+                new = len(cands) - 1
+        pinned = set()  # a covered tag depends on its only holder
+        for t in tags:
+            holders = [n for n in group if t in cands[n].expertise]
+            if len(holders) == 1:
+                pinned.add(holders[0])
+        free = [n for n in group if n not in pinned]
+        if not free:
+            return "expertise"
+        group.remove(max(free))  # the lowest-ranked replaceable member
+        group.append(new)
+    group.sort()
+    return tuple(cands[n].id for n in group)
 
 
 def pick_experts(

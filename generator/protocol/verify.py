@@ -11,12 +11,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .canonical import parse_csv, row_count
 from .derive import excluded_codes
 from .encoding import sha256_hex
+from .engine import DrawOutcome
 from .engine import draw as run_draw
 from .engine import reassign as run_reassign
 from .errors import ProtocolError
@@ -71,6 +72,7 @@ def verify_task(
     reveal: Mapping | None, publish: Mapping | None, earlier: set[str],
     referenced: Mapping[str, Mapping[str, str]] | None = None,
     audits: Sequence[Mapping] = (), auditors_pub: bytes | None = None,
+    draw_fn: Callable[..., DrawOutcome] | None = None,
 ) -> list[Check]:
     """All task-level checks. ``earlier``: commitments and codes of earlier log entries (hex);
     ``referenced``: optional {task: {code: ticket hex}} of revealed tasks that exclusions name;
@@ -80,9 +82,14 @@ def verify_task(
     everything that does not depend on the secret risk classes (:func:`_audit_public`) and the
     auditors' signed ``audit`` entries. The auditors' view (``risk.csv`` and ``code.txt``
     present, as ``gongshi audit-export`` writes them) checks everything, as in public mode, and
-    that ``selected.csv`` agrees with the last listing."""
+    that ``selected.csv`` agrees with the last listing.
+
+    ``draw_fn``: speed only, a function equal to :func:`.engine.draw` byte for byte (same
+    arguments, keyword ``population``) that re-runs the draw instead of it, e.g.
+    ``generator/draws/parallel_verify.py``; the standalone verifier never passes one."""
     r = _Report()
-    checks = _verify_task(r, files, announce, draw, reassigns, reveal, publish, earlier, referenced)
+    checks = _verify_task(r, files, announce, draw, reassigns, reveal, publish, earlier, referenced,
+                          draw_fn or run_draw)
     if files.get("params.json") is not None and _mode(files) == "audit":
         _check_audits(r, announce.get("task", ""), audits, reveal, auditors_pub)
     return checks
@@ -99,6 +106,7 @@ def _verify_task(
     r: _Report, files: Mapping[str, bytes], announce: Mapping, draw: Mapping | None,
     reassigns: Sequence[Mapping], reveal: Mapping | None, publish: Mapping | None, earlier: set[str],
     referenced: Mapping[str, Mapping[str, str]] | None,
+    draw_fn: Callable[..., DrawOutcome] = run_draw,
 ) -> list[Check]:
     raw = files.get("params.json")
     if raw is None:
@@ -217,7 +225,7 @@ def _verify_task(
         return r.checks
     key, numbers = got
 
-    outcome = run_draw(params, files, exclusions, code, numbers, population=population)
+    outcome = draw_fn(params, files, exclusions, code, numbers, population=population)
     listing0 = files.get("listing-0.csv")
     r.same("listing-0", listing0, outcome.listing, "listing-0.csv 与重算的抽取清单（签号、分层、检查组、专家、fallback）")
     if listing0 is not None and listing0 != outcome.listing:
