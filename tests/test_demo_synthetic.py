@@ -31,7 +31,7 @@ def test_small_knobs_give_requested_counts(tmp_path):
     started = time.monotonic()
     assert main(["demo", "--out", str(tmp_path), "--directory", "2000", "--inspected", "200",
                  "--tasks", "5", "--years", "2"]) == 0
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 60  # a hang guard; speed is bench work
     directory = _rows(tmp_path / "directory" / "enterprises.csv")
     assert len(directory) == 2000
     codes = [r[0] for r in directory]
