@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -37,6 +38,8 @@ def _serve(root: Path):
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
+        if os.environ.get("GONGSHI_REQUIRE_BROWSER") == "1":  # CI: a skip would hide the tests
+            pytest.fail("chromium is required (GONGSHI_REQUIRE_BROWSER=1) but not installed")
         pytest.skip("chromium not installed (make browser-deps)")
     from playwright.sync_api import sync_playwright
 
