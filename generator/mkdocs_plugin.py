@@ -72,6 +72,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             data_dir = os.environ.get("GONGSHI_DATA") or self.config.data_dir
             if data_dir != source.FIXTURES and not os.path.isabs(data_dir):
                 data_dir = os.path.join(os.path.dirname(config.config_file_path or "."), data_dir)
+            self.watched_data_dir = data_dir if data_dir != source.FIXTURES else None
             try:
                 as_of = source.resolve_as_of(os.environ.get("GONGSHI_AS_OF") or self.config.as_of)
                 self.model, self.view, findings = source.load_view(data_dir, as_of)
@@ -96,6 +97,13 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         midnight = dt.datetime.combine(self.view.as_of, dt.time(), dt.UTC)
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(midnight.timetuple()))
         return config
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        """``mkdocs serve``: rebuild when the office edits its data, not only the pages."""
+        data_dir = getattr(self, "watched_data_dir", None)
+        if data_dir and os.path.isdir(data_dir):
+            server.watch(data_dir)
+        return server
 
     # -- files ------------------------------------------------------------------------------
 
