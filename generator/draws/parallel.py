@@ -20,9 +20,9 @@ worker — falls back to ``engine.draw``, so errors and their messages are exact
 from __future__ import annotations
 
 import heapq
-from array import array
 import multiprocessing
 import os
+from array import array
 from collections.abc import Mapping, Sequence
 
 from ..protocol import engine
