@@ -22,6 +22,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..draws.parallel_verify import draw_for_verify
     from ..verifier.run import main
 
     root = args.site or args.data or "data"
@@ -30,4 +31,4 @@ def run(args) -> int:
         argv += ["--since", args.since]
     if args.json:
         argv.append("--json")
-    return main(argv)
+    return main(argv, draw_fn=draw_for_verify)  # the same checks, the draw re-run on all cores

@@ -163,6 +163,45 @@ def _prepare(task: tuple[Rules, list[tuple[str, str]]]) -> list[tuple[array, tup
     return out
 
 
+def prepare(
+    pool, rules: Rules, todo: list[tuple[str, str]], workers: int,
+) -> list[tuple[array, tuple[str, ...] | None]]:
+    """:func:`_prepare` over every selected ``(code, unit)`` on ``pool`` (``_JOB`` holds
+    ``tickets``, ``inspectors``, ``experts``, ``experts_spec``), in the order of ``todo``."""
+    size = max(1, -(-len(todo) // (workers * 4)))
+    batches = [(rules, todo[i:i + size]) for i in range(0, len(todo), size)]
+    return [item for batch in pool.map(_prepare, batches, chunksize=1) for item in batch]
+
+
+def form_groups(
+    selected, units: Mapping[str, str], prepared, inspectors, rules: Rules, ranker: Ranker,
+) -> tuple[list[Line], str | None]:
+    """§6.6 in the parent (sequential: loads) over the workers' rankings; the listing lines and
+    the failure name, as ``engine.draw`` makes them."""
+    loads: dict[str, int] = {}
+    lines: list[Line] = []
+    failure: str | None = None
+    for s, (ranked_idx, picked) in zip(selected, prepared, strict=True):  # §6.6: ascending (ticket, code)
+        blank = Line(s.code, s.stratum, s.ticket.hex(), (), (), "-")
+        if failure is not None:
+            lines.append(blank)
+            continue
+        ranked = [inspectors[n] for n in ranked_idx]
+        group = form_group(
+            ranked, s.code, units[s.code], loads, rules,
+            full=lambda c=s.code: ranker.rank(c, inspectors),
+        )
+        if isinstance(group, str) or picked is None:
+            failure = group if isinstance(group, str) else "experts"
+            lines.append(blank)
+            continue
+        ids, fallback = group
+        for i in ids:
+            loads[i] = loads.get(i, 0) + 1
+        lines.append(Line(s.code, s.stratum, s.ticket.hex(), ids, picked, fallback))
+    return lines, failure
+
+
 def draw(
     params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes,
     numbers: Sequence[Sequence[str]], workers: int | None = None, min_rows: int = MIN_PARALLEL_ROWS,
@@ -240,33 +279,10 @@ def _draw(
         units = {s.code: units[s.code] for s in selected}
         rules = Rules.make(params, len(selected), sum(1 for i in inspectors if i.qualified))
         todo = [(s.code, units[s.code]) for s in selected]
-        size = max(1, -(-len(todo) // (workers * 4)))
-        batches = [(rules, todo[i:i + size]) for i in range(0, len(todo), size)]
-        prepared = [item for batch in pool.map(_prepare, batches, chunksize=1) for item in batch]
+        prepared = prepare(pool, rules, todo, workers)
     _JOB.clear()
 
-    ranker = Ranker(tickets.prk)
-    loads: dict[str, int] = {}
-    lines: list[Line] = []
-    failure: str | None = None
-    for s, (ranked_idx, picked) in zip(selected, prepared, strict=True):  # §6.6: ascending (ticket, code)
-        blank = Line(s.code, s.stratum, s.ticket.hex(), (), (), "-")
-        if failure is not None:
-            lines.append(blank)
-            continue
-        ranked = [inspectors[n] for n in ranked_idx]
-        group = form_group(
-            ranked, s.code, units[s.code], loads, rules,
-            full=lambda c=s.code: ranker.rank(c, inspectors),
-        )
-        if isinstance(group, str) or picked is None:
-            failure = group if isinstance(group, str) else "experts"
-            lines.append(blank)
-            continue
-        ids, fallback = group
-        for i in ids:
-            loads[i] = loads.get(i, 0) + 1
-        lines.append(Line(s.code, s.stratum, s.ticket.hex(), ids, picked, fallback))
+    lines, failure = form_groups(selected, units, prepared, inspectors, rules, Ranker(tickets.prk))
     listing = format_listing(lines)
     return DrawOutcome(
         key_string=key,

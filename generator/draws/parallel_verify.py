@@ -1,19 +1,31 @@
 """The draw re-run of ``verify_task`` on all cores (gongshi side only; speed only).
 
-``generator/protocol/verify.verify_task(..., draw_fn=draw_for_verify)`` re-runs the draw with
-:func:`.parallel.draw` (equal to ``engine.draw`` byte for byte, or the engine itself for small
-directories and anything unusual). The standalone ``verify.py`` stays single-process and
+``generator/protocol/verify.verify_task(..., draw_fn=draw_for_verify)`` re-runs the draw as
+``engine.draw`` does over the verifier's one scan of ``directory.csv``, with the inspector
+rankings and experts of the selected enterprises on all cores (:mod:`.parallel`); equal to
+``engine.draw`` byte for byte (small selections and anything unusual: the engine itself). The standalone ``verify.py`` stays single-process and
 stdlib-only: it never imports this module.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Mapping, Sequence
 
 from ..protocol import engine
-from ..protocol.engine import DrawOutcome
-from ..protocol.scan import Population
+from ..protocol.canonical import parse_csv
+from ..protocol.derive import excluded_codes
+from ..protocol.engine import DrawOutcome, cutoffs_csv
+from ..protocol.groups import Ranker, Rules, experts_from_rows, inspectors_from_rows
+from ..protocol.listing import format_listing, selection_sha256
+from ..protocol.params import validate_params
+from ..protocol.scan import RECORD, Population, apply_exclusions, stratum_counts
+from ..protocol.selection import StreamingSelector, select_records
+from ..protocol.sources import canonical_numbers, key_string
+from ..protocol.tickets import Tickets
 from . import parallel
+
+MIN_SELECTED = 500  # below this the pool costs more than it saves
 
 
 def draw_for_verify(
@@ -21,12 +33,71 @@ def draw_for_verify(
     numbers: Sequence[Sequence[str]], population: Population | None = None,
     workers: int | None = None,
 ) -> DrawOutcome:
-    """``engine.draw(..., population=population)`` by :func:`.parallel.draw` when it pays.
+    """``engine.draw(..., population=population)`` with the inspector rankings and experts of
+    the selected enterprises computed on all cores (:func:`.parallel.prepare`).
 
-    The parallel draw scans ``directory.csv`` in its workers and does not use ``population``;
-    below its threshold (or on one core) the engine runs with the caller's scan."""
+    The selection runs here over the caller's scan (``population``), exactly as in
+    ``engine.draw``; without a scan, on one core, for a small selection or anything unusual
+    (an error), the engine itself runs, so errors and their messages are the engine's."""
     workers = workers or parallel.default_workers()
-    rows = files.get("directory.csv", b"").count(b"\n") - 1
-    if workers < 2 or rows < parallel.MIN_PARALLEL_ROWS:
+    if population is None or workers < 2:
         return engine.draw(params, files, exclusions, code, numbers, population=population)
-    return parallel.draw(params, files, exclusions, code, numbers, workers=workers)
+    try:
+        return _draw(params, files, exclusions, code, numbers, population, workers)
+    except Exception:  # noqa: BLE001 — the engine decides (same result or same error)
+        parallel._JOB.clear()
+        return engine.draw(params, files, exclusions, code, numbers, population=population)
+
+
+class _Small(Exception):
+    pass
+
+
+def _draw(
+    params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes,
+    numbers: Sequence[Sequence[str]], population: Population, workers: int,
+) -> DrawOutcome:
+    """``engine.draw`` step by step (same functions, same order), the group stage from
+    :mod:`.parallel`."""
+    if validate_params(params):
+        raise _Small
+    sources = params["sources"]
+    if len(numbers) != len(sources):
+        raise _Small
+    canon = [canonical_numbers(s, typed, i) for i, (s, typed) in enumerate(zip(sources, numbers, strict=True), 1)]
+    key = key_string(sources, canon)
+    tickets = Tickets(code, key)
+    ex = apply_exclusions(population, excluded_codes(exclusions))
+    counts = stratum_counts(params, population, ex)
+    selector = StreamingSelector({c.label: c.k for c in counts})
+    select_records(
+        selector, population.labels, population.records, population.stratum, ex.members,
+        tickets.prk, RECORD,
+    )
+    selected, cutoffs = selector.result()
+    if len(selected) < MIN_SELECTED:
+        raise _Small
+    units = {s.code: population.unit_of(population.index(s.code)) for s in selected}
+    inspectors = inspectors_from_rows(parse_csv("roster.csv", files["roster.csv"]))
+    experts = experts_from_rows(parse_csv("experts.csv", files["experts.csv"]))
+    rules = Rules.make(params, len(selected), sum(1 for i in inspectors if i.qualified))
+    job = parallel._JOB
+    job.clear()
+    job.update(tickets=tickets, inspectors=inspectors, experts=experts, experts_spec=params["experts"])
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            prepared = parallel.prepare(pool, rules, [(s.code, units[s.code]) for s in selected], workers)
+    finally:
+        job.clear()
+    lines, failure = parallel.form_groups(selected, units, prepared, inspectors, rules, Ranker(tickets.prk))
+    listing = format_listing(lines)
+    return DrawOutcome(
+        key_string=key,
+        numbers=canon,
+        listing=listing,
+        selection_sha256=selection_sha256(listing),
+        cutoffs_csv=cutoffs_csv(counts, cutoffs),
+        status="ok" if failure is None else "failed",
+        failure=failure,
+        tickets={s.code: s.ticket.hex() for s in selected},
+    )

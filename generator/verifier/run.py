@@ -82,8 +82,12 @@ def _referenced(root: Path, files: Mapping[str, bytes]) -> dict[str, dict[str, s
     return out
 
 
-def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = None) -> list[Verdict]:
-    """Every verdict for the folder ``root``: the log first, then each task in log order."""
+def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = None,
+                draw_fn=None) -> list[Verdict]:
+    """Every verdict for the folder ``root``: the log first, then each task in log order.
+
+    ``draw_fn``: speed only — a function equal to ``protocol.engine.draw`` byte for byte that
+    ``gongshi verify`` passes to use both cores; the standalone verify.py passes none."""
     verdicts: list[Verdict] = []
     log_files = read_log_files(root)
     if "log/draws.jsonl" not in log_files:
@@ -111,6 +115,7 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
             next((e for e in reversed(mine) if e["type"] == "publish"), None),
             earlier,
             _referenced(root, files),
+            **({"draw_fn": draw_fn} if draw_fn is not None else {}),
             audits=[e for e in mine if e["type"] == "audit"],
             auditors_pub=log_files.get("log/auditors.pub"),
         )
@@ -138,7 +143,7 @@ def report(verdicts: Sequence[Verdict], out=None, as_json: bool = False) -> None
     print(f"{verdict}：{ok} 项通过，{bad} 项不一致，{warn} 项警告。", file=out)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, draw_fn=None) -> int:
     parser = argparse.ArgumentParser(
         prog="verify.py",
         description="核验公示台网站（或其数据目录）中的抽取日志和每个任务的抽取。只读取公开材料。",
@@ -153,6 +158,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"verify.py：找不到目录 {root}", file=sys.stderr)
         return 2
     since = Path(args.since).read_bytes() if args.since else None
-    verdicts = verify_root(root, args.tasks, since)
+    verdicts = verify_root(root, args.tasks, since, draw_fn)
     report(verdicts, as_json=args.json)
     return 1 if failed(verdicts) else 0
