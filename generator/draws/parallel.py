@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from ..protocol import engine
 from ..protocol.canonical import header, iter_rows, parse_csv
 from ..protocol.derive import StratumCount, excluded_codes, risk_map
-from ..protocol.engine import DrawOutcome, cutoffs_csv
+from ..protocol.engine import DrawOutcome
 from ..protocol.errors import ProtocolError
 from ..protocol.groups import (
     Ranker,
@@ -39,7 +39,7 @@ from ..protocol.groups import (
     inspectors_from_rows,
     pick_experts,
 )
-from ..protocol.listing import Line, format_listing, selection_sha256
+from ..protocol.listing import Line
 from ..protocol.params import assign_strata, validate_params
 from ..protocol.selection import KeyedTickets, StreamingSelector, k_of
 from ..protocol.sources import canonical_numbers, key_string
@@ -283,14 +283,4 @@ def _draw(
     _JOB.clear()
 
     lines, failure = form_groups(selected, units, prepared, inspectors, rules, Ranker(tickets.prk))
-    listing = format_listing(lines)
-    return DrawOutcome(
-        key_string=key,
-        numbers=canon,
-        listing=listing,
-        selection_sha256=selection_sha256(listing),
-        cutoffs_csv=cutoffs_csv(counts, cutoffs),
-        status="ok" if failure is None else "failed",
-        failure=failure,
-        tickets={s.code: s.ticket.hex() for s in selected},
-    )
+    return engine.outcome(key, canon, lines, failure, counts, cutoffs, selected)

@@ -15,9 +15,8 @@ from collections.abc import Mapping, Sequence
 from ..protocol import engine
 from ..protocol.canonical import parse_csv
 from ..protocol.derive import excluded_codes
-from ..protocol.engine import DrawOutcome, cutoffs_csv
+from ..protocol.engine import DrawOutcome
 from ..protocol.groups import Ranker, Rules, experts_from_rows, inspectors_from_rows
-from ..protocol.listing import format_listing, selection_sha256
 from ..protocol.params import validate_params
 from ..protocol.scan import RECORD, Population, apply_exclusions, stratum_counts
 from ..protocol.selection import StreamingSelector, select_records
@@ -90,14 +89,4 @@ def _draw(
     finally:
         job.clear()
     lines, failure = parallel.form_groups(selected, units, prepared, inspectors, rules, Ranker(tickets.prk))
-    listing = format_listing(lines)
-    return DrawOutcome(
-        key_string=key,
-        numbers=canon,
-        listing=listing,
-        selection_sha256=selection_sha256(listing),
-        cutoffs_csv=cutoffs_csv(counts, cutoffs),
-        status="ok" if failure is None else "failed",
-        failure=failure,
-        tickets={s.code: s.ticket.hex() for s in selected},
-    )
+    return engine.outcome(key, canon, lines, failure, counts, cutoffs, selected)

@@ -140,6 +140,22 @@ def cutoffs_csv(counts, cutoffs: Mapping[str, bytes | None]) -> bytes:
     return write_csv("cutoffs.csv", rows)
 
 
+def outcome(key: str, canon: list[list[str]], lines: Sequence[Line], failure: str | None,
+            counts, cutoffs: Mapping[str, bytes | None], selected) -> DrawOutcome:
+    """The :class:`DrawOutcome` of a finished draw (§6.8): listing, its hash, cut-offs, status."""
+    listing = format_listing(lines)
+    return DrawOutcome(
+        key_string=key,
+        numbers=canon,
+        listing=listing,
+        selection_sha256=selection_sha256(listing),
+        cutoffs_csv=cutoffs_csv(counts, cutoffs),
+        status="ok" if failure is None else "failed",
+        failure=failure,
+        tickets={s.code: s.ticket.hex() for s in selected},
+    )
+
+
 def draw(
     params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes,
     numbers: Sequence[Sequence[str]], population: Population | None = None,
@@ -197,17 +213,7 @@ def draw(
         for i in ids:
             loads[i] = loads.get(i, 0) + 1
         lines.append(Line(s.code, s.stratum, s.ticket.hex(), ids, picked, fallback))
-    listing = format_listing(lines)
-    return DrawOutcome(
-        key_string=key,
-        numbers=canon,
-        listing=listing,
-        selection_sha256=selection_sha256(listing),
-        cutoffs_csv=cutoffs_csv(counts, cutoffs),
-        status="ok" if failure is None else "failed",
-        failure=failure,
-        tickets={s.code: s.ticket.hex() for s in selected},
-    )
+    return outcome(key, canon, lines, failure, counts, cutoffs, selected)
 
 
 def reassign(
