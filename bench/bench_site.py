@@ -169,6 +169,9 @@ def run(args: argparse.Namespace) -> None:
     emit(f"site.{label}.incremental_s (after load)", rep2.timings["total"], "s",
          None if big else 5)
     emit(f"site.{label}.incremental_rendered", rep2.counts.get("rendered", 0), "pages", None)
+    for phase, secs in sorted(rep2.timings.items()):
+        if phase != "total":
+            emit(f"site.{label}.incremental.{phase}_s", secs, "s", None)
     emit(f"site.{label}.enterprises", n_ent, "pages", None)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

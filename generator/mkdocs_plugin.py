@@ -126,8 +126,10 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             files.append(File.generated(
                 config, page.src_uri, content=_placeholder(page),
                 inclusion=InclusionLevel.NOT_IN_NAV))
+        t = time.perf_counter()
         static = downloads.build_downloads(self.model, self.view)
         static["feed.xml"] = feed.build_feed(self.model, self.view)
+        self.timings["downloads"] = time.perf_counter() - t
         for path, content in sorted(static.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
@@ -208,7 +210,11 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             self.timings["search"] = time.perf_counter() - t
         if scanner is not None:
             t = time.perf_counter()
-            self.leaks += leak.scan(site, self.model, self.view, frozenset(skip), scanner)
+            cache.verdict_digest = leak.verdict_digest(scanner)
+            known = (previous.verdicts if previous is not None
+                     and previous.verdict_digest == cache.verdict_digest else None)
+            self.leaks += leak.scan(site, self.model, self.view, frozenset(skip), scanner,
+                                    known=known, clean=cache.verdicts)
             self.timings["leak_scan"] = time.perf_counter() - t
         self.cache = cache
         if self.leaks:

@@ -3,8 +3,12 @@
 load -> check -> refuse on errors -> public view -> MkDocs build into a temporary folder next to
 the destination (the plugin adds the generated pages and files; after the build it runs Pagefind
 and the leak scanner) -> atomic swap into ``out`` (``fileio.replace_dir``: one renameat2 exchange, so ``out`` always
-holds a whole site, old or new; the old one is removed afterwards). Any failure leaves the
-previous site untouched.
+holds a whole site, old or new). Any failure leaves the previous site untouched.
+
+The old site, after the swap, is removed in the background when it is large (tens of thousands
+of folders take many seconds to delete): a detached process renames it to
+``.site-old-<its pid>-<out name>.discard-<random>`` and deletes it, so ``build_site`` returns at
+once. Should that process be killed, the folder is an ordinary stale folder of a dead process.
 
 The temporary folder is named ``.site-build-<pid>-<out name>-<random>``: a build killed before
 it could remove it leaves it behind, and the next successful build removes, after its swap,
@@ -17,6 +21,8 @@ import datetime as dt
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -25,6 +31,7 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from .. import fileio
 from ..fileio import replace_dir
 from ..model import Model
 from .fastpath import BuildCache
@@ -96,16 +103,93 @@ def build_from_view(model: Model, view: PublicView, out: str | Path,
             cfg.plugins.on_shutdown()
         cache_path = BuildCache.path_for(out)
         cache_path.unlink(missing_ok=True)
-        replace_dir(tmp / "site", out)
+        t = time.perf_counter()
+        swapped = _swap_in(tmp / "site", out)
         remove_stale_folders(out)
         if plugin.cache is not None and plugin.config.fast_path:  # type: ignore[attr-defined]
             plugin.cache.save(out)  # type: ignore[attr-defined]
         report.timings.update(plugin.timings)  # type: ignore[attr-defined]
         report.counts.update(plugin.counts)  # type: ignore[attr-defined]
+        if swapped:
+            discard(tmp, out)  # the old site, now in tmp/site
+        report.timings["swap"] = time.perf_counter() - t
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
     report.timings["total"] = time.perf_counter() - t0
     return report
+
+
+def _swap_in(new: Path, target: Path) -> bool:
+    """``fileio.replace_dir`` without its removal of the old site: True if the old site is now
+    at ``new`` (atomic exchange), False if it was already removed (no site before, or the
+    two-rename fallback)."""
+    if target.exists() and fileio._renameat2_exchange(new, target):
+        fileio.fsync_dir(target.parent)
+        return True
+    replace_dir(new, target)
+    return False
+
+
+#: Folders with at least this many entries are deleted in the background.
+BACKGROUND_MIN = 2000
+_DELETERS: list[subprocess.Popen] = []  # kept until they end (no zombie, no warning)
+_DELETER = r"""
+import os, shutil, sys
+src, parent, name = sys.argv[1:4]
+dst = os.path.join(parent, ".site-old-%d-%s.discard-%s" % (os.getpid(), name, sys.argv[4]))
+try:
+    os.rename(src, dst)
+except OSError:
+    dst = src
+sys.stdout.write("renamed\n")
+sys.stdout.flush()
+sys.stdout.close()
+shutil.rmtree(dst, ignore_errors=True)
+"""
+
+
+def _small(path: Path, limit: int = BACKGROUND_MIN) -> bool:
+    """Whether ``path`` holds fewer than ``limit`` entries (stops counting at ``limit``)."""
+    seen = 0
+    stack = [str(path)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                for entry in it:
+                    seen += 1
+                    if seen >= limit:
+                        return False
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+        except OSError:
+            pass
+    return True
+
+
+def discard(path: Path, out: Path) -> None:
+    """Remove ``path`` (a folder next to ``out``): at once when small, else by a detached
+    process that first renames it to ``.site-old-<its pid>-...`` (so no other build touches it
+    while that process lives, and the stale-folder cleanup takes it if that process dies)."""
+    for proc in list(_DELETERS):
+        if proc.poll() is not None:
+            _DELETERS.remove(proc)
+    if _small(path):
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _DELETER, str(path), str(out.parent), out.name,
+             os.urandom(4).hex()],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True, close_fds=True)
+    except OSError:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    assert proc.stdout is not None
+    proc.stdout.readline()  # renamed away (or failed to): ``path`` is free
+    proc.stdout.close()
+    _DELETERS.append(proc)
 
 
 BUILD_PREFIX = ".site-build-"
@@ -163,6 +247,6 @@ def remove_stale_folders(out: Path) -> list[str]:
     process no longer exists); run after a successful swap, so never the only copy of a site."""
     removed = []
     for path, _name in _stale(out):
-        shutil.rmtree(path, ignore_errors=True)
+        discard(path, out)
         removed.append(path.name)
     return removed

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 
-from ..model import Model
+from ..model import Inspector, Model
 from . import labels
 from . import view as v
 
@@ -29,16 +29,27 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def result_records(model: Model, tv: v.TaskView) -> list[dict]:
+def _inspectors(model: Model) -> dict[str, Inspector]:
+    """``model.inspector`` as one dictionary (it scans the roster per call): first one wins."""
+    out: dict[str, Inspector] = {}
+    for insp in model.inspectors:
+        out.setdefault(insp.id.lower(), insp)
+    return out
+
+
+def result_records(model: Model, tv: v.TaskView,
+                   inspectors: dict[str, Inspector] | None = None) -> list[dict]:
     if not tv.published:
         return []
+    if inspectors is None:
+        inspectors = _inspectors(model)
     groups = {line.code: line.inspector_ids for line in tv.listing or ()}
     out = []
     for r in sorted(tv.results or (), key=lambda r: r.code):
         ent = model.enterprises.get(r.code)
         names = []
         for pid in groups.get(r.code, ()):
-            insp = model.inspector(pid)
+            insp = inspectors.get(pid.lower())
             names.append(f"{insp.name}（{insp.badge}）" if insp else pid)
         out.append({
             "task": tv.task.id, "task_title": tv.task.title, "code": r.code,
@@ -95,8 +106,9 @@ def build_downloads(model: Model, view: v.PublicView) -> dict[str, bytes]:
     if view.verify_py:
         out["verify.py"] = view.verify_py
     combined: list[dict] = []
+    inspectors = _inspectors(model)
     for tv in view.tasks:
-        records = result_records(model, tv)
+        records = result_records(model, tv, inspectors)
         if not tv.published:
             continue
         combined += records

@@ -38,7 +38,7 @@ SHELL_URL = SHELL_KEY
 SHELL_TITLE = "GSSHELLTITLEa7c3"
 # "<h1": Material adds a heading of its own to pages without one; bulk pages have theirs.
 SHELL_CONTENT = "<!--GSSHELLCONTENTa7c3 <h1 -->"
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 _TITLE, _TITLE_TAG, _URL, _CONTENT = range(4)
 _SENTINELS = re.compile("(" + "|".join(map(re.escape, (SHELL_TITLE, SHELL_URL,
@@ -146,6 +146,9 @@ class BuildCache:
     search_digest: str = ""
     pages: dict[str, str] = field(default_factory=dict)
     search_files: dict[str, str] = field(default_factory=dict)  # pagefind/<rel> -> sha256
+    # files the leak scanner found clean: <rel> -> sha256, valid under ``verdict_digest``
+    verdict_digest: str = ""
+    verdicts: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def path_for(out: Path) -> Path:
@@ -160,7 +163,8 @@ class BuildCache:
         if raw.get("version") != CACHE_VERSION or not out.is_dir():
             return None
         return cls(raw["global"], raw["scan"], raw["search"], raw["pages"],
-                   raw.get("search_files", {}))
+                   raw.get("search_files", {}), raw.get("verdict_digest", ""),
+                   raw.get("verdicts", {}))
 
     def save(self, out: Path) -> None:
         path = self.path_for(out)
@@ -168,7 +172,8 @@ class BuildCache:
         tmp.write_text(json.dumps({
             "version": CACHE_VERSION, "global": self.global_digest, "scan": self.scan_digest,
             "search": self.search_digest, "pages": self.pages,
-            "search_files": self.search_files}, sort_keys=True), "utf-8")
+            "search_files": self.search_files, "verdict_digest": self.verdict_digest,
+            "verdicts": self.verdicts}, sort_keys=True), "utf-8")
         os.replace(tmp, path)
 
 

@@ -271,11 +271,38 @@ def scan_files(root: Path, rels: list[str], scanner: Scanner) -> list[Leak]:
 
 
 def scan(site_dir: str | Path, model: Model, view: PublicView,
-         skip: frozenset[str] = frozenset(), scanner: Scanner | None = None) -> list[Leak]:
-    """Scan every output file under ``site_dir`` except the relative paths in ``skip``."""
+         skip: frozenset[str] = frozenset(), scanner: Scanner | None = None, *,
+         known: dict[str, str] | None = None, clean: dict[str, str] | None = None
+         ) -> list[Leak]:
+    """Scan every output file under ``site_dir`` except the relative paths in ``skip``.
+
+    ``known``: {relative path: sha256} of files found clean by an earlier scan with the same
+    rules (:func:`verdict_digest`); a file with exactly those bytes at that path is not scanned
+    again (the verdict depends only on the path, the bytes and the rules). ``clean``: filled
+    with {relative path: sha256} of every file found clean here, for the next build.
+    """
     root = Path(site_dir)
     scanner = scanner or Scanner(forbidden_values(model, view))
-    return scan_files(root, [r for r in list_files(root) if r not in skip], scanner)
+    rels = [r for r in list_files(root) if r not in skip]
+    if known is None and clean is None:
+        return scan_files(root, rels, scanner)
+    leaks: list[Leak] = []
+    for rel in rels:
+        data = (root / rel).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if known is not None and known.get(rel) == digest:
+            found: list[Leak] = []
+        else:
+            found = scanner.scan_bytes(rel, data, _structured(rel))
+        leaks += found
+        if clean is not None and not found:
+            clean[rel] = digest
+    return leaks
+
+
+def verdict_digest(scanner: Scanner) -> str:
+    """What a cached scan verdict depends on besides the file: the rules and this code."""
+    return hashlib.sha256(scanner.digest.encode() + Path(__file__).read_bytes()).hexdigest()
 
 
 def list_files(root: Path) -> list[str]:
