@@ -39,3 +39,30 @@ def test_signing_key_text_is_found_even_without_commitments():
     found = SecretFinder({}).find(b"<td>" + key + b"</td>")
     assert found and found[0][0] == "日志签名私钥"
     assert b"AaBb" not in found[0][1].encode()  # the report does not republish the key
+
+
+def test_a_build_refuses_a_page_carrying_an_unrevealed_secret(tmp_path):
+    """End to end: the office pastes task 2023-05's one-time code (2023-05 is drawn, not
+    revealed as of 2023-12-29) into another task's description: the build is refused."""
+    import datetime as dt
+    import shutil
+    from pathlib import Path
+
+    import pytest
+
+    from generator.demo.replay import demo_secret
+    from generator.protocol.tickets import hash_chain
+    from generator.site.build import LeakError, build_site
+
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    _c, code = hash_chain(demo_secret("2023-05"), 1)
+    task = data / "tasks" / "2023-02.yaml"
+    text = task.read_text(encoding="utf-8")
+    task.write_text(text.replace("说明: ", f"说明: 代码{code.hex()}。", 1), encoding="utf-8")
+    with pytest.raises(LeakError) as refused:
+        build_site(str(data), dt.date(2023, 12, 29), tmp_path / "site")
+    assert [(x.file, x.rule) for x in refused.value.leaks] == [
+        ("tasks/2023-02/index.html", "未揭示任务的一次性秘密或代码")]
+    assert not (tmp_path / "site").exists()

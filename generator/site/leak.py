@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Model
+from .secret_scan import SecretFinder, unrevealed_commitments
 from .view import PublicView
 
 _CANONICAL_INPUTS = re.compile(r"^draws/[^/]+/(directory|roster|experts|exclusions)\.csv$")
@@ -69,7 +70,8 @@ def _inflate(data: bytes) -> bytes:
 
 _PAGEFIND = b"pagefind_dcd"
 #: Part of the scanner's digest: files scanned by an older scanner are scanned again.
-SCAN_VERSION = 2
+SCAN_VERSION = 3
+COMMITMENTS = "未揭示任务的承诺"  # "commitment:n" per unrevealed task (secret_scan)
 #: Invisible characters a reader does not see: dropped before matching.
 INVISIBLE = "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e" \
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
@@ -144,6 +146,7 @@ def forbidden_values(model: Model, view: PublicView) -> dict[str, set[str]]:
         "未揭示的秘密或签值": {s.lower() for s in view.embargo.secrets if len(s) >= 16},
         "内部分类（信用风险分类）": internal,
         "未公示的抽取名单代码": set(view.embargo.codes) - published_codes,
+        COMMITMENTS: {f"{c}:{n}" for c, n in unrevealed_commitments(view).items()},
     }
     return rules
 
@@ -166,7 +169,7 @@ class Scanner:
         self.raw: Scanner | None = None
         if not _raw:
             special = {rule: {v for v in vals if _special(v)} for rule, vals in rules.items()
-                       if rule != "未揭示的秘密或签值"}
+                       if rule not in ("未揭示的秘密或签值", COMMITMENTS)}
             special = {rule: vals for rule, vals in special.items() if vals}
             if special:
                 self.raw = Scanner(special, _raw=True)
@@ -176,8 +179,11 @@ class Scanner:
         self.prefix: dict[str, dict[int, dict[str, str]]] = {}  # 4-char prefix -> len -> value
         self.tokens: dict[str, str] = {}  # short value -> rule
         self.secrets = [(v, v.encode()) for v in sorted(rules.get("未揭示的秘密或签值", ()))]
+        # secrets and codes of unrevealed tasks, by their commitments; the signing key's form
+        self.finder = SecretFinder({v.rsplit(":", 1)[0]: int(v.rsplit(":", 1)[1])
+                                    for v in rules.get(COMMITMENTS, ())})
         for rule, values in rules.items():
-            if rule == "未揭示的秘密或签值":
+            if rule in ("未揭示的秘密或签值", COMMITMENTS):
                 continue
             for val in sorted(values):
                 if len(val) < SUBSTRING_MIN:
@@ -194,6 +200,9 @@ class Scanner:
         leaks = self._match(rel, plain, canonical)
         if plain != text and self.raw is not None:
             leaks += self.raw._match(rel, text, canonical)
+        for layer in {text, plain}:
+            leaks += [Leak(rel, rule, value)
+                      for rule, value in self.finder.find(layer.encode("utf-8", "surrogatepass"))]
         return leaks
 
     def _match(self, rel: str, text: str, canonical: bool) -> list[Leak]:
@@ -235,6 +244,7 @@ class Scanner:
                 leaks += self.raw._match(rel, text, canonical)
             layers.append(plain.encode("utf-8", "surrogatepass"))
         for layer in layers:
+            leaks += [Leak(rel, rule, value) for rule, value in self.finder.find(layer)]
             if self.secrets:
                 lower = layer.lower()
                 leaks += [Leak(rel, "未揭示的秘密或签值", v) for v, raw in self.secrets
@@ -302,7 +312,8 @@ def scan(site_dir: str | Path, model: Model, view: PublicView,
 
 def verdict_digest(scanner: Scanner) -> str:
     """What a cached scan verdict depends on besides the file: the rules and this code."""
-    return hashlib.sha256(scanner.digest.encode() + Path(__file__).read_bytes()).hexdigest()
+    sources = Path(__file__).read_bytes() + (Path(__file__).parent / "secret_scan.py").read_bytes()
+    return hashlib.sha256(scanner.digest.encode() + sources).hexdigest()
 
 
 def list_files(root: Path) -> list[str]:
