@@ -42,7 +42,6 @@ from ..protocol.groups import (
 from ..protocol.listing import Line
 from ..protocol.params import assign_strata, validate_params
 from ..protocol.selection import KeyedTickets, StreamingSelector, k_of
-from ..protocol.sources import canonical_numbers, key_string
 from ..protocol.tickets import Tickets
 
 MIN_PARALLEL_ROWS = 50_000  # below this the pool costs more than it saves
@@ -191,14 +190,7 @@ def form_groups(
             ranked, s.code, units[s.code], loads, rules,
             full=lambda c=s.code: ranker.rank(c, inspectors),
         )
-        if isinstance(group, str) or picked is None:
-            failure = group if isinstance(group, str) else "experts"
-            lines.append(blank)
-            continue
-        ids, fallback = group
-        for i in ids:
-            loads[i] = loads.get(i, 0) + 1
-        lines.append(Line(s.code, s.stratum, s.ticket.hex(), ids, picked, fallback))
+        failure = engine.record_group(s, group, picked, loads, lines)
     return lines, failure
 
 
@@ -228,11 +220,9 @@ def _draw(
 ) -> DrawOutcome:
     if validate_params(params):
         raise _Fallback
-    sources = params["sources"]
-    if len(numbers) != len(sources):
+    if len(numbers) != len(params["sources"]):
         raise _Fallback
-    canon = [canonical_numbers(s, typed, i) for i, (s, typed) in enumerate(zip(sources, numbers, strict=True), 1)]
-    key = key_string(sources, canon)
+    canon, key = engine.key_of(params["sources"], numbers)
     tickets = Tickets(code, key)
     data = files["directory.csv"]
     head = header("directory.csv")

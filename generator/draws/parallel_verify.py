@@ -20,7 +20,6 @@ from ..protocol.groups import Ranker, Rules, experts_from_rows, inspectors_from_
 from ..protocol.params import validate_params
 from ..protocol.scan import RECORD, Population, apply_exclusions, stratum_counts
 from ..protocol.selection import StreamingSelector, select_records
-from ..protocol.sources import canonical_numbers, key_string
 from ..protocol.tickets import Tickets
 from . import parallel
 
@@ -60,11 +59,9 @@ def _draw(
     :mod:`.parallel`."""
     if validate_params(params):
         raise _Small
-    sources = params["sources"]
-    if len(numbers) != len(sources):
+    if len(numbers) != len(params["sources"]):
         raise _Small
-    canon = [canonical_numbers(s, typed, i) for i, (s, typed) in enumerate(zip(sources, numbers, strict=True), 1)]
-    key = key_string(sources, canon)
+    canon, key = engine.key_of(params["sources"], numbers)
     tickets = Tickets(code, key)
     ex = apply_exclusions(population, excluded_codes(exclusions))
     counts = stratum_counts(params, population, ex)

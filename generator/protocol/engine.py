@@ -140,6 +140,27 @@ def cutoffs_csv(counts, cutoffs: Mapping[str, bytes | None]) -> bytes:
     return write_csv("cutoffs.csv", rows)
 
 
+def key_of(sources: Sequence[Mapping], numbers: Sequence[Sequence[str]]) -> tuple[list[list[str]], str]:
+    """§4: the canonical numbers per source and the key string; refuses a wrong source count."""
+    if len(numbers) != len(sources):
+        raise ProtocolError("source-number", f"应有 {len(sources)} 个随机源的号码，实际 {len(numbers)} 个")
+    canon = [canonical_numbers(s, typed, i) for i, (s, typed) in enumerate(zip(sources, numbers, strict=True), 1)]
+    return canon, key_string(sources, canon)
+
+
+def record_group(s, group, picked, loads: dict[str, int], lines: list[Line]) -> str | None:
+    """§6.6.5: append the selected enterprise ``s``'s listing line and count its members' loads;
+    the failure name when its group (a failure name) or its experts (``None``) failed."""
+    if isinstance(group, str) or picked is None:
+        lines.append(Line(s.code, s.stratum, s.ticket.hex(), (), (), "-"))
+        return group if isinstance(group, str) else "experts"
+    ids, fallback = group
+    for i in ids:
+        loads[i] = loads.get(i, 0) + 1
+    lines.append(Line(s.code, s.stratum, s.ticket.hex(), ids, picked, fallback))
+    return None
+
+
 def outcome(key: str, canon: list[list[str]], lines: Sequence[Line], failure: str | None,
             counts, cutoffs: Mapping[str, bytes | None], selected) -> DrawOutcome:
     """The :class:`DrawOutcome` of a finished draw (§6.8): listing, its hash, cut-offs, status."""
@@ -164,11 +185,7 @@ def draw(
     :func:`.sources.drand_decimal`). ``population``: the scan of ``directory.csv``
     (:func:`.scan.scan_files`) when the caller has it already (verification)."""
     _check_params(params)
-    sources = params["sources"]
-    if len(numbers) != len(sources):
-        raise ProtocolError("source-number", f"应有 {len(sources)} 个随机源的号码，实际 {len(numbers)} 个")
-    canon = [canonical_numbers(s, typed, i) for i, (s, typed) in enumerate(zip(sources, numbers, strict=True), 1)]
-    key = key_string(sources, canon)
+    canon, key = key_of(params["sources"], numbers)
     tickets = Tickets(code, key)
     excluded = excluded_codes(exclusions)
     if population is None:
@@ -205,14 +222,7 @@ def draw(
             full=lambda code=s.code: rank_inspectors(fast, code, inspectors),
         )
         picked = pick_experts(fast, s.code, experts, params["experts"])
-        if isinstance(group, str) or picked is None:
-            failure = group if isinstance(group, str) else "experts"
-            lines.append(blank)
-            continue
-        ids, fallback = group
-        for i in ids:
-            loads[i] = loads.get(i, 0) + 1
-        lines.append(Line(s.code, s.stratum, s.ticket.hex(), ids, picked, fallback))
+        failure = record_group(s, group, picked, loads, lines)
     return outcome(key, canon, lines, failure, counts, cutoffs, selected)
 
 
