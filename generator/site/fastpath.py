@@ -461,10 +461,12 @@ def write_sitemap(site_dir: Path, urls: list[str], lastmod: str, epoch: int) -> 
     """``sitemap.xml`` (+ ``.gz``) in MkDocs' format, listing every page."""
     import gzip
 
+    from .feed import xml_text
+
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url in urls:
-        lines.append(f"    <url>\n         <loc>{escape(url)}</loc>\n"
+        lines.append(f"    <url>\n         <loc>{escape(xml_text(url))}</loc>\n"
                      f"         <lastmod>{lastmod}</lastmod>\n    </url>")
     lines.append("</urlset>")
     data = "\n".join(lines).encode("utf-8")
