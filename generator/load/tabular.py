@@ -69,15 +69,20 @@ def _utf8_cjk_line(data: bytes) -> int | None:
     GBK text practically never decodes as UTF-8 with such characters, so one such line in a
     file that is not UTF-8 throughout means mixed encodings."""
     for number, line in enumerate(data.split(b"\n"), start=1):
-        if line.isascii():
-            continue
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if any(ord(c) >= 0x800 for c in text):
+        if _is_utf8_cjk(line):
             return number
     return None
+
+
+def _is_utf8_cjk(line: bytes) -> bool:
+    """True when ``line`` is valid UTF-8 holding a character of U+0800 or above."""
+    if line.isascii():
+        return False
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(ord(c) >= 0x800 for c in text)
 
 
 def read_table(path: Path) -> Table:
@@ -189,13 +194,7 @@ def _utf8_cjk_line_blocks(path: Path) -> int | None:
             lines.pop()
         for line in lines:
             number += 1
-            if line.isascii():
-                continue
-            try:
-                text = line.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            if any(ord(c) >= 0x800 for c in text):
+            if _is_utf8_cjk(line):
                 return number
     return None
 
