@@ -35,7 +35,7 @@ from .base import (
 )
 from .dates import DATE_FORMS, parse_date
 from .directory_table import CODE_WIDTH, CategoriesBuilder, DirectoryTable, StringsBuilder
-from .records import CONTROL, _controls, _merged
+from .records import CONTROL, _controls, _merged, report_headers
 from .tabular import TableError, open_table, table_files
 
 REQUIRED = ("code", "name", "entity_type", "industry", "unit", "registered", "status")
@@ -193,20 +193,7 @@ def _load_file(sink: _Sink, path, rel: str, units, cols: _Columns, file_no: int)
     headers = stream.headers
     found, unknown, dups = H.match_headers(table, headers, ())
     sink.key = (-2, 0)
-    for _i, header in unknown:
-        sink.warning(
-            "schema.unknown_column",
-            f"无法识别的列名「{header}」，该列已忽略",
-            Origin(rel, 1, header),
-            fix="可用的列名：" + "、".join(v[0] for k, v in table.items()) + "；若该列不需要可删除。",
-        )
-    for fld, i in dups:
-        sink.error(
-            "schema.duplicate_column",
-            f"列「{headers[i]}」与列「{headers[found[fld]]}」表示同一字段「{H.canonical(table, fld)}」",
-            Origin(rel, 1, headers[i]),
-            fix="删除其中一列。",
-        )
+    report_headers(sink, rel, table, headers, found, unknown, dups)
     missing = [f for f in REQUIRED if f not in found]
     if missing:
         names = "、".join(H.canonical(table, f) for f in missing)

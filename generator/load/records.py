@@ -29,6 +29,27 @@ class Row:
         return self.columns.get(fld) or H.canonical(table, fld)
 
 
+def report_headers(report, rel: str, table: H.Table, headers, found, unknown, dups) -> None:
+    """Findings for a header row: unknown columns (warnings), duplicate fields (errors).
+
+    ``report`` has ``warning``/``error(rule, message, origin, fix=…)`` (a LoadContext or the
+    directory loader's ordered sink)."""
+    for _i, header in unknown:
+        report.warning(
+            "schema.unknown_column",
+            f"无法识别的列名「{header}」，该列已忽略",
+            Origin(rel, 1, header),
+            fix="可用的列名：" + "、".join(v[0] for k, v in table.items()) + "；若该列不需要可删除。",
+        )
+    for fld, i in dups:
+        report.error(
+            "schema.duplicate_column",
+            f"列「{headers[i]}」与列「{headers[found[fld]]}」表示同一字段「{H.canonical(table, fld)}」",
+            Origin(rel, 1, headers[i]),
+            fix="删除其中一列。",
+        )
+
+
 def read_rows(
     ctx: LoadContext,
     path: Path,
@@ -45,20 +66,7 @@ def read_rows(
         ctx.error("schema.file", str(exc), Origin(rel), fix="按提示另存文件后重新运行 gongshi check。")
         return
     found, unknown, dups = H.match_headers(table, tab.headers, ignore)
-    for _i, header in unknown:
-        ctx.warning(
-            "schema.unknown_column",
-            f"无法识别的列名「{header}」，该列已忽略",
-            Origin(rel, 1, header),
-            fix="可用的列名：" + "、".join(v[0] for k, v in table.items()) + "；若该列不需要可删除。",
-        )
-    for fld, i in dups:
-        ctx.error(
-            "schema.duplicate_column",
-            f"列「{tab.headers[i]}」与列「{tab.headers[found[fld]]}」表示同一字段「{H.canonical(table, fld)}」",
-            Origin(rel, 1, tab.headers[i]),
-            fix="删除其中一列。",
-        )
+    report_headers(ctx, rel, table, tab.headers, found, unknown, dups)
     missing = [f for f in required if f not in found]
     if missing:
         names = "、".join(H.canonical(table, f) for f in missing)
