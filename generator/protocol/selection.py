@@ -17,6 +17,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .params import ratio_fraction
+from .tickets import TicketLabels
 
 
 def k_of(stratum: Mapping, n: int) -> int:
@@ -76,7 +77,7 @@ def hmac_states(prk: bytes) -> tuple:
     return inner, outer
 
 
-class KeyedTickets:
+class KeyedTickets(TicketLabels):
     """The tickets of :class:`.tickets.Tickets` (same methods, same bytes; speed only): each
     ``HMAC(PRK, label ‖ 0x01)`` from pre-keyed inner and outer SHA-256 states."""
 
@@ -90,15 +91,6 @@ class KeyedTickets:
         o = self._outer.copy()
         o.update(h.digest())
         return o.digest()
-
-    def enterprise(self, code: str) -> bytes:
-        return self.label(code)
-
-    def inspector(self, code: str, inspector_id: str) -> bytes:
-        return self.label(code + "/" + inspector_id)  # §6.6.1
-
-    def expert(self, code: str, expert_id: str) -> bytes:
-        return self.label(code + "/expert/" + expert_id)  # §6.7
 
 
 def rank_inspectors(tickets: KeyedTickets, code: str, inspectors: Sequence) -> list:

@@ -68,7 +68,24 @@ def ticket(prk_: bytes, label: str) -> bytes:
     return hkdf_expand(prk_, label.encode("utf-8"), HASH_LEN)
 
 
-class Tickets:
+class TicketLabels:
+    """The labels of §6: enterprises by code, inspectors by ``code/id``, experts by
+    ``code/expert/id``; a subclass supplies ``label`` (the ticket of one label)."""
+
+    def label(self, label: str) -> bytes:
+        raise NotImplementedError
+
+    def enterprise(self, code: str) -> bytes:
+        return self.label(code)
+
+    def inspector(self, code: str, inspector_id: str) -> bytes:
+        return self.label(code + "/" + inspector_id)  # §6.6.1
+
+    def expert(self, code: str, expert_id: str) -> bytes:
+        return self.label(code + "/expert/" + expert_id)  # §6.7
+
+
+class Tickets(TicketLabels):
     """Tickets under one PRK: enterprises by code, inspectors by ``code/id``, experts by ``code/expert/id``."""
 
     def __init__(self, code: bytes, key: str) -> None:
@@ -84,11 +101,3 @@ class Tickets:
         mac.update(label.encode("utf-8") + b"\x01")
         return mac.digest()
 
-    def enterprise(self, code: str) -> bytes:
-        return self.label(code)
-
-    def inspector(self, code: str, inspector_id: str) -> bytes:
-        return self.label(code + "/" + inspector_id)  # §6.6.1
-
-    def expert(self, code: str, expert_id: str) -> bytes:
-        return self.label(code + "/expert/" + expert_id)  # §6.7
