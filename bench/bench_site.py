@@ -99,21 +99,26 @@ def pages_only_model(n: int, per_task: int = 100):
     return dataclasses.replace(base, enterprises=ents, tasks=tuple(tasks), results=results)
 
 
-def search_bytes_per_query(site: Path, queries: list[str]) -> float:
-    """Bytes a Pagefind query downloads: entry, JS, WASM, meta, index chunks, 5 fragments."""
-    node = shutil.which("node")
-    pf = site / "pagefind"
-    base = sum((pf / n).stat().st_size for n in ("pagefind-entry.json", "pagefind.js",
-                                                  "pagefind-worker.js"))
-    base += sum(p.stat().st_size for p in pf.glob("wasm.*.pagefind"))
-    base += sum(p.stat().st_size for p in pf.glob("*.pf_meta"))
-    chunks = sorted(pf.glob("index/*.pf_index"))
-    frags = sorted(pf.glob("fragment/*.pf_fragment"))
-    avg_chunk = sum(p.stat().st_size for p in chunks) / max(1, len(chunks))
-    avg_frag = sum(p.stat().st_size for p in frags) / max(1, len(frags))
-    del node, queries
-    # a query of two Chinese words touches at most two index chunks; the UI loads 5 results
-    return base + 2 * avg_chunk + 5 * avg_frag
+def search_bytes_per_query(site: Path, model, view) -> dict[str, int]:
+    """Bytes each of a set of typical queries downloads: the search script plus every index
+    file it reads for the first page of 20 results (``search_index.query`` is the reference
+    of the browser code: the same files)."""
+    from generator.site import search_index
+
+    index = site / search_index.INDEX_DIR
+    script = (site / "assets/javascripts/gongshi-search.js").stat().st_size
+    codes = sorted({r.code for tv in view.tasks if tv.published for r in tv.results or ()})
+    pick = [codes[len(codes) // 3], codes[(2 * len(codes)) // 3]]
+    names = [model.enterprises[c].name for c in pick if c in model.enterprises]
+    title = next(tv.task.title for tv in view.tasks)
+    queries = {"full name": names[0], "name fragment": names[1][2:4], "full code": pick[0],
+               "code prefix": pick[1][:10], "common words": "有限公司",
+               "task title": title[4:8]}
+    out = {}
+    for label, q in queries.items():
+        _urls, files = search_index.query(index, q, limit=20)
+        out[label] = script + sum((index / f).stat().st_size for f in files)
+    return out
 
 
 def run(args: argparse.Namespace) -> None:
@@ -158,7 +163,10 @@ def run(args: argparse.Namespace) -> None:
     emit(f"site.{label}.peak_rss_mb", rss_mb(), "MB", 4096 if big else 1536)
     sizes = [p.stat().st_size for p in list((out / "enterprises").glob("*/index.html"))[:2000]]
     emit(f"site.{label}.enterprise_page_max_kb", max(sizes) / 1024, "KB", 25)
-    emit(f"site.{label}.search_kb_per_query", search_bytes_per_query(out, []) / 1024, "KB", 300)
+    per_query = search_bytes_per_query(out, model, view)
+    for q, size in per_query.items():
+        emit(f"site.{label}.search_kb ({q})", size / 1024, "KB", None)
+    emit(f"site.{label}.search_kb_per_query (max)", max(per_query.values()) / 1024, "KB", 300)
     # incremental: one task's results change (one inspection date moves by a day)
     tid = next(tv.task.id for tv in view.tasks if tv.published)
     rows = list(model.results[tid])

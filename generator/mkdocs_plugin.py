@@ -4,7 +4,7 @@ Works the same from ``gongshi build`` (which injects an already checked model an
 plain ``mkdocs build`` / ``mkdocs serve`` (options ``data_dir`` and ``as_of``; environment
 ``GONGSHI_DATA`` and ``GONGSHI_AS_OF``). Generated pages are rendered to HTML by
 ``generator.site.pages`` and only wrapped by Material; they stay out of the navigation except
-the few section pages that ``mkdocs.yml`` names. After the build, Pagefind indexes the output
+the few section pages that ``mkdocs.yml`` names. After the build, the search index is written
 and the leak scanner checks every file; a leak fails the build.
 """
 
@@ -37,7 +37,7 @@ log = get_plugin_logger(__name__)
 class GongshiConfig(Config):
     data_dir = c.Type(str, default="data")
     as_of = c.Type(str, default="")
-    pagefind = c.Type(bool, default=True)
+    search = c.Type(bool, default=True)  # the search index (generator.site.search_index)
     leak_scan = c.Type(bool, default=True)
     # Bulk pages (tasks, enterprises) through the fast path: MkDocs renders one shell page,
     # generator.site.fastpath fills it per page in parallel. False: every page through MkDocs.
@@ -194,19 +194,9 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             midnight = dt.datetime.combine(self.view.as_of, dt.time(), dt.UTC)
             fastpath.write_sitemap(site, urls, self.view.as_of.isoformat(),
                                    calendar.timegm(midnight.timetuple()))
-        if self.config.pagefind:
+        if self.config.search:
             t = time.perf_counter()
-            records = fastpath.search_records(renderer)
-            cache.search_digest = fastpath.search_digest(records)
-            unchanged = (previous is not None and previous.search_digest == cache.search_digest)
-            try:
-                cache.search_files, reuse = fastpath.build_search(
-                    site, records, self.previous_site,
-                    previous.search_files if unchanged and previous is not None else None)
-            except RuntimeError as exc:
-                raise PluginError(str(exc)) from None
-            if reuse and scanner is not None and previous.scan_digest == scanner.digest:
-                skip |= {f"pagefind/{rel}" for rel in cache.search_files}
+            fastpath.build_search(site, fastpath.search_records(renderer))
             self.timings["search"] = time.perf_counter() - t
         if scanner is not None:
             t = time.perf_counter()

@@ -156,7 +156,7 @@ def after(target):
     setattr(mod, name, wrapped)
 HOOKS = {  # the first of these to return kills the build (the pipeline is being reworked)
     "render": ["generator.site.pages:render_pages", "generator.site.fastpath:render_bulk"],
-    "search": ["generator.mkdocs_plugin:run_pagefind", "generator.site.fastpath:build_search"],
+    "search": ["generator.site.fastpath:build_search"],
     "leak-scan": ["generator.site.leak:scan"],
     "mkdocs-done": ["generator.site.build:mkdocs_build"],
 }

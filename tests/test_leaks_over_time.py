@@ -4,8 +4,8 @@ For each date the embargo is computed here, independently of ``generator.state``
 scanner, from the office's *full* records: results files, listings revealed in ``data/draws``
 and the not-yet-revealed listings in ``secrets/`` (the build never reads them; this test may).
 A task counts as published once its publish log entry's Beijing date is on or before the date.
-Every output file is read through all its layers (gzip, Pagefind's ``pagefind_dcd`` prefix and
-JSON with word-separating U+200B removed, HTML character references, JSON string escapes) and
+Every output file is read through all its layers (gzip, HTML character references, JSON string
+escapes, the search index's JSON records) and
 must contain none of: the codes, enterprise names and inspector names of unpublished selections
 (codes are allowed only in the canonical ``directory.csv``/``roster.csv``/``experts.csv``
 snapshots, and in ``exclusions.csv`` published at reveal), a risk class in a risk context,
@@ -149,11 +149,6 @@ def readable(rel: str, data: bytes) -> str:
     """The text a reader (or a search engine) would get out of an output file."""
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
-    if data.startswith(b"pagefind_dcd"):
-        data = data[len(b"pagefind_dcd"):]
-        if rel.endswith(".pf_fragment"):
-            return "\n".join(_strings(json.loads(data))).replace(ZWSP, "")
-        return data.decode("utf-8", "replace").replace(ZWSP, "")
     text = data.decode("utf-8", "replace")
     if rel.endswith(".html"):
         return text + "\n" + html.unescape(TAGS.sub("", text))
@@ -232,7 +227,7 @@ def test_no_risk_class_id_card_or_phone(sites, office, day):
     assert office.risk_values <= {"A", "B", "C", "D"}, office.risk_values
     problems = []
     for rel, text in sites[day].items():
-        if rel.endswith((".js", ".css", ".wasm", ".pagefind", ".png", ".svg", ".ico", ".woff2",
+        if rel.endswith((".js", ".css", ".wasm", ".png", ".svg", ".ico", ".woff2",
                          ".woff", ".map")):
             continue
         plain = TAGS.sub(" ", text) if rel.endswith(".html") else text
@@ -255,11 +250,11 @@ def test_no_risk_class_id_card_or_phone(sites, office, day):
     assert not problems, problems[:20]
 
 
-def test_pagefind_fragments_are_read(sites, office):
-    """Guard for the reader: fragments decompress to JSON and hold the published names."""
+def test_search_records_are_read(sites, office):
+    """Guard for the reader: the search index's records are JSON holding the published names."""
     day = DATES[-1]
     files = sites[day]
-    fragments = "\n".join(files[rel] for rel in files if rel.endswith(".pf_fragment"))
+    fragments = "\n".join(files[rel] for rel in files if rel.startswith("search-index/r/"))
     assert fragments
     emb = embargo_as_of(office, day)
     published = {office.names[c] for t in emb.published_tasks for c in office.selected[t]}
@@ -270,7 +265,7 @@ def test_pagefind_fragments_are_read(sites, office):
 # the build's own leak scanner against the same layers
 
 
-@pytest.mark.parametrize("form", ["html-entities", "json-escapes", "pagefind-fragment"])
+@pytest.mark.parametrize("form", ["html-entities", "json-escapes", "gzip-invisible"])
 def test_scanner_sees_through_encodings(tmp_path, form):
     from generator.site import leak
     from generator.site.fixtures import _fixture_draws, fixture_model_with_results
@@ -284,8 +279,7 @@ def test_scanner_sees_through_encodings(tmp_path, form):
     elif form == "json-escapes":
         (tmp_path / "a.json").write_text(json.dumps({"n": name}, ensure_ascii=True), "utf-8")
     else:
-        (tmp_path / "pagefind/fragment").mkdir(parents=True)
+        (tmp_path / "search-index/r").mkdir(parents=True)
         body = json.dumps({"content": ZWSP.join(name)}, ensure_ascii=False).encode()
-        (tmp_path / "pagefind/fragment/zh_x.pf_fragment").write_bytes(
-            gzip.compress(b"pagefind_dcd" + body))
+        (tmp_path / "search-index/r/0.json.gz").write_bytes(gzip.compress(body))
     assert leak.scan(tmp_path, model, view), form

@@ -99,7 +99,7 @@ def test_every_page_type_has_demo_content(site: Path):
     verify = page("verify")
     assert "verify.py" in verify and (site / "verify/protocol/index.html").is_file()
     assert page("stats").count("<svg") >= 3
-    assert "results.csv" in page("data") and (site / "pagefind/pagefind.js").is_file()
+    assert "results.csv" in page("data") and (site / "search-index/meta.json").is_file()
     assert (site / "search/index.html").is_file()
 
 

@@ -28,7 +28,7 @@ def test_site_has_every_section():
                  "items/index.html", "log/index.html", "verify/index.html", "stats/index.html",
                  "data/index.html", "search/index.html", "feed.xml", "sitemap.xml",
                  "data/results.csv", "data/results.json", "draws/2023-01/listing.csv",
-                 "log/draws.jsonl", "verify.py", "pagefind/pagefind.js", "about/index.html"]:
+                 "log/draws.jsonl", "verify.py", "search-index/meta.json", "about/index.html"]:
         assert (site / path).is_file(), path
     home = (site / "index.html").read_text("utf-8")
     assert 'lang="zh"' in home and "示例数据" in home and "示例市示例区市场监督管理局" in home

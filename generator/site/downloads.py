@@ -2,7 +2,8 @@
 
 Returns ``{site path: bytes}``; the plugin adds them to the MkDocs build as static files. CSV is
 UTF-8 with BOM for Excel; cells that a spreadsheet would read as a formula are prefixed with
-``'`` (CSV injection). JSON is sorted and ASCII-safe for HTML contexts.
+``'`` (CSV injection). JSON has sorted keys, with ``<``, ``>`` and ``&`` escaped for HTML
+contexts; the results files hold one record per line.
 """
 
 from __future__ import annotations
@@ -63,21 +64,44 @@ def result_records(model: Model, tv: v.TaskView,
     return out
 
 
-def to_csv(records: list[dict]) -> bytes:
+def _csv_rows(records: list[dict]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([title for _, title in RESULT_COLUMNS])
     for rec in records:
         writer.writerow([_cell(str(rec[key])) for key, _ in RESULT_COLUMNS])
-    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+    return buf.getvalue()
+
+
+def _csv_file(rows: str) -> bytes:
+    """UTF-8 with BOM (for Excel), the header row, then ``rows``."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow([title for _, title in RESULT_COLUMNS])
+    return b"\xef\xbb\xbf" + (buf.getvalue() + rows).encode("utf-8")
+
+
+def to_csv(records: list[dict]) -> bytes:
+    return _csv_file(_csv_rows(records))
+
+
+def _json_safe(text: str) -> str:
+    # "<", ">" and "&" escaped so the bytes are safe if ever inlined into HTML
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def to_json(obj: object) -> bytes:
-    # ensure_ascii keeps "<" etc. literal but the file is served as application/json; escape
-    # "<" anyway so the bytes are safe if ever inlined into HTML.
     text = json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            + "\n").encode("utf-8")
+    return (_json_safe(text) + "\n").encode("utf-8")
+
+
+def _json_line(record: dict) -> str:
+    return _json_safe(json.dumps(record, ensure_ascii=False, sort_keys=True))
+
+
+def _json_list(lines: list[str]) -> bytes:
+    """A JSON array written one element per line (each line encoded once, in C)."""
+    if not lines:
+        return b"[]\n"
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
 
 
 def task_records(view: v.PublicView) -> list[dict]:
@@ -105,17 +129,22 @@ def build_downloads(model: Model, view: v.PublicView) -> dict[str, bytes]:
     out.update(view.log_files)
     if view.verify_py:
         out["verify.py"] = view.verify_py
-    combined: list[dict] = []
+    # each record is encoded once: the whole-office files join the tasks' rows and lines
+    csv_rows: list[str] = []
+    json_lines: list[str] = []
     inspectors = _inspectors(model)
     for tv in view.tasks:
         records = result_records(model, tv, inspectors)
         if not tv.published:
             continue
-        combined += records
-        out[f"data/{tv.task.id}/results.csv"] = to_csv(records)
-        out[f"data/{tv.task.id}/results.json"] = to_json(records)
-    out["data/results.csv"] = to_csv(combined)
-    out["data/results.json"] = to_json(combined)
+        rows = _csv_rows(records)
+        lines = [_json_line(rec) for rec in records]
+        csv_rows.append(rows)
+        json_lines += lines
+        out[f"data/{tv.task.id}/results.csv"] = _csv_file(rows)
+        out[f"data/{tv.task.id}/results.json"] = _json_list(lines)
+    out["data/results.csv"] = _csv_file("".join(csv_rows))
+    out["data/results.json"] = _json_list(json_lines)
     out["data/tasks.json"] = to_json(task_records(view))
     # the in-browser verifier's index of verifiable tasks
     out["draws/index.json"] = to_json({

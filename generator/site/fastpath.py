@@ -21,14 +21,13 @@ import multiprocessing
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
 
-from . import labels, leak, pages
+from . import labels, leak, pages, search_index
 
 #: One shell per section of bulk pages (relative links to the section differ per section).
 SECTIONS = ("tasks", "enterprises")
@@ -38,7 +37,7 @@ SHELL_URL = SHELL_KEY
 SHELL_TITLE = "GSSHELLTITLEa7c3"
 # "<h1": Material adds a heading of its own to pages without one; bulk pages have theirs.
 SHELL_CONTENT = "<!--GSSHELLCONTENTa7c3 <h1 -->"
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 _TITLE, _TITLE_TAG, _URL, _CONTENT = range(4)
 _SENTINELS = re.compile("(" + "|".join(map(re.escape, (SHELL_TITLE, SHELL_URL,
@@ -143,9 +142,7 @@ class BuildCache:
 
     global_digest: str = ""
     scan_digest: str = ""
-    search_digest: str = ""
     pages: dict[str, str] = field(default_factory=dict)
-    search_files: dict[str, str] = field(default_factory=dict)  # pagefind/<rel> -> sha256
     # files the leak scanner found clean: <rel> -> sha256, valid under ``verdict_digest``
     verdict_digest: str = ""
     verdicts: dict[str, str] = field(default_factory=dict)
@@ -162,17 +159,15 @@ class BuildCache:
             return None
         if raw.get("version") != CACHE_VERSION or not out.is_dir():
             return None
-        return cls(raw["global"], raw["scan"], raw["search"], raw["pages"],
-                   raw.get("search_files", {}), raw.get("verdict_digest", ""),
-                   raw.get("verdicts", {}))
+        return cls(raw["global"], raw["scan"], raw["pages"], raw["verdict_digest"],
+                   raw["verdicts"])
 
     def save(self, out: Path) -> None:
         path = self.path_for(out)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({
             "version": CACHE_VERSION, "global": self.global_digest, "scan": self.scan_digest,
-            "search": self.search_digest, "pages": self.pages,
-            "search_files": self.search_files, "verdict_digest": self.verdict_digest,
+            "pages": self.pages, "verdict_digest": self.verdict_digest,
             "verdicts": self.verdicts}, sort_keys=True), "utf-8")
         os.replace(tmp, path)
 
@@ -293,166 +288,34 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
     _link_all(previous_site, root, [output_path(src) for src in reuse])  # type: ignore[arg-type]
     todo = [src for src in renderer.bulk_sources() if src not in reused]
     leaks = render_bulk(root, renderer, shells, todo, scanner)
-    cache = BuildCache(gd, scanner.digest if scanner else "", "", fps)
+    cache = BuildCache(gd, scanner.digest if scanner else "", fps)
     return BulkResult(len(todo), len(reuse), leaks, cache)
 
 
-# -- search: compact records, one small HTML file each, indexed by the Pagefind CLI --------------
+# -- search: compact records, indexed by generator.site.search_index ---------------------------
 
-def search_records(renderer: pages.Renderer) -> list[tuple[str, str, str]]:
-    """(url path, title, text) per searchable page: names and codes, not whole pages."""
+def search_records(renderer: pages.Renderer) -> list[search_index.Record]:
+    """One record per searchable page (tasks, enterprises): names and codes, not whole pages."""
     model = renderer.model
     out = []
     for tv in renderer.view.tasks:
         t = tv.task
-        out.append((f"tasks/{t.id}/", t.title, f"{t.id} {t.year}年度 {labels.items(model, t)}"))
+        out.append(search_index.Record(f"tasks/{t.id}/", t.title,
+                                       f"{t.id} {t.year}年度 {labels.items(model, t)}", "抽查任务"))
     for code in sorted(renderer.histories):
         ent = model.enterprises.get(code)
         if ent is None:
-            out.append((f"enterprises/{code}/", code, code))
+            out.append(search_index.Record(f"enterprises/{code}/", code, code, "", code))
             continue
-        out.append((f"enterprises/{code}/", ent.name,
-                    f"{code} {ent.entity_type} {ent.industry} {labels.unit_name(model, ent.unit)}"))
+        detail = " · ".join(x for x in (ent.entity_type, ent.industry,
+                                        labels.unit_name(model, ent.unit)) if x)
+        out.append(search_index.Record(f"enterprises/{code}/", ent.name, code, detail, code))
     return out
 
 
-def search_digest(records: list[tuple[str, str, str]]) -> str:
-    h = hashlib.sha256(json.dumps(records, ensure_ascii=False).encode("utf-8"))
-    h.update(_h(*[p.read_bytes() for p in _CODE if p.name == "fastpath.py"]).encode())
-    return h.hexdigest()
-
-
-class _PagefindService:
-    """Minimal synchronous client of ``pagefind --service`` (pipelined requests).
-
-    The packaged asyncio client polls every 100 ms per response, i.e. 100 ms per record.
-    Messages are base64 JSON separated by commas, both ways.
-    """
-
-    def __init__(self) -> None:
-        from pagefind.service import _must_get_executable
-
-        self.proc = subprocess.Popen([str(_must_get_executable()), "--service"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL)
-        self.next_id = 0
-        self.buf = bytearray()
-        self.scanned = 0  # self.buf[:scanned] holds no separator
-
-    def _write(self, payload: dict) -> int:
-        import base64
-
-        self.next_id += 1
-        msg = {"message_id": self.next_id, "payload": payload}
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(base64.b64encode(json.dumps(msg).encode("utf-8")) + b",")
-        return self.next_id
-
-    def _read(self) -> dict:
-        import base64
-
-        assert self.proc.stdout is not None
-        while (end := self.buf.find(b",", self.scanned)) < 0:
-            self.scanned = len(self.buf)
-            chunk = self.proc.stdout.read1(1 << 20)
-            if not chunk:
-                raise RuntimeError("Pagefind 服务意外退出")
-            self.buf += chunk
-        raw = bytes(self.buf[:end])
-        del self.buf[:end + 1]
-        self.scanned = 0
-        payload = json.loads(base64.b64decode(raw))["payload"]
-        if payload.get("type") == "Error":
-            raise RuntimeError(f"Pagefind 建立搜索索引失败：{payload.get('message')}")
-        return payload
-
-    def request(self, payload: dict) -> dict:
-        self._write(payload)
-        assert self.proc.stdin is not None
-        self.proc.stdin.flush()
-        return self._read()
-
-    def add_records(self, index_id: int, records: list[dict]) -> None:
-        import threading
-
-        def feed() -> None:
-            for rec in records:
-                self._write({"type": "AddRecord", "index_id": index_id, **rec})
-            assert self.proc.stdin is not None
-            self.proc.stdin.flush()
-
-        writer = threading.Thread(target=feed)
-        writer.start()
-        for _ in records:
-            self._read()
-        writer.join()
-
-    def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
-        self.proc.terminate()
-        self.proc.wait()
-
-
-def _pagefind_records(site_dir: Path, records: list[tuple[str, str, str]]) -> dict[str, str]:
-    """Index ``records`` into ``site_dir/pagefind``; returns {relative path: sha256}.
-
-    The files are fetched from the service (``GetFiles``) and written here: the service's
-    ``WriteFiles`` answers before its writes are done and leaves files empty or missing when
-    it exits (seen as an empty ``pagefind-highlight.js``), so its output is never trusted.
-    """
-    import base64
-
-    service = _PagefindService()
-    try:
-        index_id = service.request({"type": "NewIndex", "config": {
-            "force_language": "zh"}})["index_id"]
-        service.add_records(index_id, [
-            {"url": "/" + url, "content": f"{title} {text}", "language": "zh",
-             "meta": {"title": title}} for url, title, text in records])
-        files = service.request({"type": "GetFiles", "index_id": index_id})["files"]
-    finally:
-        service.close()
-    target = site_dir / "pagefind"
-    digests = {}
-    made: set[Path] = set()
-    for f in sorted(files, key=lambda f: f["path"]):
-        rel = Path(f["path"])
-        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
-            raise RuntimeError(f"Pagefind 返回了异常的文件路径：{f['path']}")
-        data = base64.b64decode(f["content"])
-        path = target / rel
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(data)
-        digests[rel.as_posix()] = hashlib.sha256(data).hexdigest()
-    if not any(name.endswith("pagefind-entry.json") for name in digests):
-        raise RuntimeError("Pagefind 未生成完整的搜索索引")
-    return digests
-
-
-def build_search(site_dir: Path, records: list[tuple[str, str, str]],
-                 previous_site: Path | None, previous_files: dict[str, str] | None
-                 ) -> tuple[dict[str, str], bool]:
-    """Pagefind index of the records into ``site_dir/pagefind``; returns its files' digests
-    and whether it was reused.
-
-    ``previous_files``: the digests of the previous site's index when the records did not
-    change; it is reused only if those files are all there with exactly those bytes.
-    """
-    target = site_dir / "pagefind"
-    if previous_files and previous_site is not None:
-        old = previous_site / "pagefind"
-        present = {p.relative_to(old).as_posix(): p for p in old.rglob("*") if p.is_file()} \
-            if old.is_dir() else {}
-        if set(present) == set(previous_files) and all(
-                hashlib.sha256(present[rel].read_bytes()).hexdigest() == digest
-                for rel, digest in previous_files.items()):
-            for rel in sorted(present):
-                _link_or_copy(present[rel], target / rel)
-            return dict(previous_files), True
-    return _pagefind_records(site_dir, records), False
+def build_search(site_dir: Path, records: list[search_index.Record]) -> list[str]:
+    """The search index of ``records`` into ``site_dir``; returns the files' relative paths."""
+    return sorted(search_index.write_index(site_dir, records))
 
 
 # -- sitemap ---------------------------------------------------------------------------------

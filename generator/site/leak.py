@@ -12,10 +12,9 @@ Codes of enterprises legitimately appear in the canonical input files published 
 (``directory.csv``, ``roster.csv`` recusals, ``experts.csv``, ``exclusions.csv``): only the
 code rule skips those files.
 
-Every file is read through its layers before matching (:func:`readable`): gzip (sitemap,
-Pagefind), Pagefind's ``pagefind_dcd`` prefix, HTML character references, JSON string escapes
-and invisible characters (zero-width space, which Pagefind puts between words, joiners, bidi
-controls, soft hyphen). The rules match the readable text; values that themselves hold one of
+Every file is read through its layers before matching (:func:`readable`): gzip (sitemap),
+HTML character references, JSON string escapes and invisible characters (zero-width space,
+joiners, bidi controls, soft hyphen). The rules match the readable text; values that themselves hold one of
 the characters the reading consumes (``&``, ``\\``, invisible ones) are matched against the raw
 text as well. Each layer is one linear pass, skipped when the file cannot hold it.
 """
@@ -28,8 +27,11 @@ import html
 import os
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import ahocorasick
 
 from ..model import Model
 from .secret_scan import SecretFinder, unrevealed_commitments
@@ -68,9 +70,8 @@ def _inflate(data: bytes) -> bytes:
     return data
 
 
-_PAGEFIND = b"pagefind_dcd"
 #: Part of the scanner's digest: files scanned by an older scanner are scanned again.
-SCAN_VERSION = 3
+SCAN_VERSION = 4
 COMMITMENTS = "未揭示任务的承诺"  # "commitment:n" per unrevealed task (secret_scan)
 #: Invisible characters a reader does not see: dropped before matching.
 INVISIBLE = "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e" \
@@ -113,7 +114,19 @@ def _special(value: str) -> bool:
 #: such as 「王芳」 may legitimately appear inside an unrelated enterprise name.
 SUBSTRING_MIN = 4
 _TOKEN_SPLIT = re.compile(r"[\s<>\"'&=/\\,;:|{}\[\]()（）、，；：。·「」【】]+")
-_RUN = re.compile(r"[^\s<>\"'=/\\,;:|{}\[\]]{4,}")
+
+
+def _directory_rows(enterprises) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(code, name, internal values) of every enterprise; column-wise from a large directory
+    (``DirectoryTable.batches``) instead of building half a million objects."""
+    batches = getattr(enterprises, "batches", None)
+    if batches is None:
+        for code, e in enterprises.items():
+            yield code, e.name, tuple(e.internal.values())
+        return
+    for c in batches():
+        for code, name, risk in zip(c["code"], c["name"], c["risk"], strict=True):
+            yield code, name, (risk,) if risk else ()
 
 
 def forbidden_values(model: Model, view: PublicView) -> dict[str, set[str]]:
@@ -122,18 +135,19 @@ def forbidden_values(model: Model, view: PublicView) -> dict[str, set[str]]:
     published_inspectors = {
         pid.lower() for tv in view.tasks if tv.published for line in tv.listing or ()
         for pid in line.inspector_ids}
-    unpublished_names = {e.name for code, e in model.enterprises.items()
-                         if code not in published_codes}
+    unpublished_names: set[str] = set()
+    published_names: set[str] = set()
+    internal: set[str] = set()
+    for code, name, internal_values in _directory_rows(model.enterprises):
+        (published_names if code in published_codes else unpublished_names).add(name)
+        internal.update(val for val in internal_values if len(val) >= 3)
     # a name shared with a published enterprise stays allowed
-    unpublished_names -= {model.enterprises[c].name for c in published_codes
-                          if c in model.enterprises}
+    unpublished_names -= published_names
     inspector_names = {i.name for i in model.inspectors if i.id.lower() not in published_inspectors}
     inspector_names -= {i.name for i in model.inspectors if i.id.lower() in published_inspectors}
-    shown_names = {model.enterprises[c].name for c in published_codes if c in model.enterprises}
-    shown_names |= {i.name for i in model.inspectors if i.id.lower() in published_inspectors}
+    shown_names = published_names | {i.name for i in model.inspectors
+                                     if i.id.lower() in published_inspectors}
     embargo_names = set(view.embargo.names) - shown_names
-    internal = {val for e in model.enterprises.values() for val in e.internal.values()
-                if len(val) >= 3}
     # An unpublished name that is part of a published one (「示例新丰宾馆」 inside
     # 「示例新丰宾馆有限公司」) cannot be told apart from it: allowed, like identical names.
     inside_shown = {name[i:j] for name in shown_names for i in range(len(name))
@@ -155,9 +169,9 @@ class Scanner:
     """Compiled leak rules; ``scan_bytes`` checks one file's content.
 
     Large value sets (names of every unpublished enterprise: hundreds of thousands at city
-    scale) are matched through their first four characters: every run of text is probed at
-    each position with one dictionary look-up, and only on a hit are the candidate lengths
-    compared. Values shorter than ``SUBSTRING_MIN`` characters are matched as whole tokens.
+    scale) are matched through their first four characters: an Aho-Corasick automaton of those
+    (pyahocorasick, a few thousand keys, built in milliseconds) finds where one occurs, and only
+    there are the candidate lengths compared. Values shorter than ``SUBSTRING_MIN`` characters are matched as whole tokens.
     """
 
     def __init__(self, rules: dict[str, set[str]], *, _raw: bool = False) -> None:
@@ -192,6 +206,11 @@ class Scanner:
                     self.small.append((rule, val))
                 else:
                     self.prefix.setdefault(val[:4], {}).setdefault(len(val), {})[val] = rule
+        self._starts = ahocorasick.Automaton()
+        for gram in sorted(self.prefix):
+            self._starts.add_word(gram, gram)
+        if self.prefix:
+            self._starts.make_automaton()
 
     def scan_text(self, rel: str, text: str, canonical: bool = False) -> list[Leak]:
         """Rules on decoded text (names, codes), read through HTML references, JSON escapes and
@@ -213,16 +232,15 @@ class Scanner:
             if val in text:
                 leaks.append(Leak(rel, rule, val))
         if self.prefix:
+            # the automaton finds, in C, where a value's first four characters occur; only
+            # there are the candidate lengths compared
             prefix = self.prefix
-            for m in _RUN.finditer(text):
-                run = m.group()
-                for i in range(len(run) - 3):
-                    hit = prefix.get(run[i:i + 4])
-                    if hit:
-                        for length, vals in hit.items():
-                            rule = vals.get(run[i:i + length])
-                            if rule and not (canonical and rule == "未公示的抽取名单代码"):
-                                leaks.append(Leak(rel, rule, run[i:i + length]))
+            for end, gram in self._starts.iter(text):
+                at = end - 3
+                for length, vals in prefix[gram].items():
+                    rule = vals.get(text[at:at + length])
+                    if rule and not (canonical and rule == "未公示的抽取名单代码"):
+                        leaks.append(Leak(rel, rule, text[at:at + length]))
         if self.tokens:
             for tok in _TOKEN_SPLIT.split(text):
                 rule = self.tokens.get(tok)
@@ -232,8 +250,6 @@ class Scanner:
 
     def scan_bytes(self, rel: str, data: bytes, structured: bool = True) -> list[Leak]:
         data = _inflate(data)
-        if data.startswith(_PAGEFIND):
-            data = data[len(_PAGEFIND):]
         text = data.decode("utf-8", "replace")
         plain = readable(text)
         canonical = bool(_CANONICAL_INPUTS.match(rel))
@@ -258,26 +274,95 @@ def unique(leaks: list[Leak]) -> list[Leak]:
     return list(dict.fromkeys(leaks))
 
 
+_FLAT_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_RUN_OF_11 = b"0" * 11
+_DIGIT_RUN = re.compile(rb"0{11,}")
+
+
 def personal_numbers(rel: str, data: bytes) -> list[Leak]:
+    """ID-card and mobile numbers: both are runs of at least 11 digits, found first with
+    ``bytes.find`` over the text with every digit read as 0; the patterns then run only over
+    each such run and the characters around it."""
     leaks = []
-    for m in _ID_CARD.finditer(data):
-        if _id_card_ok(m.group()):
-            leaks.append(Leak(rel, "疑似身份证号码", m.group().decode()))
-    for m in _PHONE.finditer(data):
-        leaks.append(Leak(rel, "疑似手机号码", m.group().decode()))
+    flat = data.translate(_FLAT_DIGITS)
+    if _RUN_OF_11 not in flat:
+        return leaks
+    for run in _DIGIT_RUN.finditer(flat):
+        start, end = run.span()
+        length = end - start
+        if length == 11:
+            pattern = _PHONE
+        elif (length == 18 or (length == 17 and data[end:end + 1] in (b"X", b"x"))) \
+                and data[start + 6:start + 8] in (b"19", b"20"):
+            pattern = _ID_CARD
+        else:
+            continue  # neither pattern can match a run of this length
+        for m in pattern.finditer(data[max(0, start - 1):end + 2]):
+            if pattern is _PHONE:
+                leaks.append(Leak(rel, "疑似手机号码", m.group().decode()))
+            elif _id_card_ok(m.group()):
+                leaks.append(Leak(rel, "疑似身份证号码", m.group().decode()))
     return leaks
 
 
 def _structured(rel: str) -> bool:
-    return rel.endswith((".html", ".json", ".xml", ".csv", ".txt", ".js", ".md", ".jsonl")) \
-        or rel.startswith("pagefind/")
+    return rel.endswith((".html", ".json", ".xml", ".csv", ".txt", ".js", ".md", ".jsonl"))
 
 
 def scan_files(root: Path, rels: list[str], scanner: Scanner) -> list[Leak]:
-    leaks: list[Leak] = []
+    return [leak for _rel, _digest, found in _scan_all(root, rels, scanner, False)
+            for leak in found]
+
+
+_WORK: dict = {}  # set in the parent before the workers fork
+#: Below this many bytes the files are scanned in this process (forking costs more).
+PARALLEL_MIN_BYTES = 16 << 20
+
+
+def _scan_some(rels: list[str]) -> list[tuple[str, str, list[Leak]]]:
+    root, scanner, want_digest = _WORK["root"], _WORK["scanner"], _WORK["digest"]
+    known: dict[str, str] = _WORK["known"]
+    out = []
     for rel in rels:
-        leaks += scanner.scan_bytes(rel, (root / rel).read_bytes(), _structured(rel))
-    return leaks
+        data = (root / rel).read_bytes()
+        digest = hashlib.sha256(data).hexdigest() if want_digest else ""
+        if known.get(rel) == digest and digest:
+            out.append((rel, digest, []))
+        else:
+            out.append((rel, digest, scanner.scan_bytes(rel, data, _structured(rel))))
+    return out
+
+
+def _scan_all(root: Path, rels: list[str], scanner: Scanner, want_digest: bool,
+              known: dict[str, str] | None = None) -> list[tuple[str, str, list[Leak]]]:
+    """(rel, sha256 or "", leaks) per file, in the order of ``rels``; on every core when the
+    files are large (each worker process reads and scans whole files)."""
+    import multiprocessing
+
+    _WORK.update(root=root, scanner=scanner, digest=want_digest, known=known or {})
+    try:
+        sizes = {rel: (root / rel).stat().st_size for rel in rels}
+        workers = os.cpu_count() or 1
+        if workers <= 1 or sum(sizes.values()) < PARALLEL_MIN_BYTES:
+            return _scan_some(rels)
+        # largest first, a few files per task: the big downloads spread over the workers
+        by_size = sorted(rels, key=lambda r: -sizes[r])
+        tasks, task, task_bytes = [], [], 0
+        for rel in by_size:
+            task.append(rel)
+            task_bytes += sizes[rel]
+            if task_bytes >= 1 << 20 or len(task) >= 64:
+                tasks.append(task)
+                task, task_bytes = [], 0
+        if task:
+            tasks.append(task)
+        results: dict[str, tuple[str, str, list[Leak]]] = {}
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap_unordered(_scan_some, tasks):
+                results.update((r[0], r) for r in part)
+        return [results[rel] for rel in rels]
+    finally:
+        _WORK.clear()
 
 
 def scan(site_dir: str | Path, model: Model, view: PublicView,
@@ -294,16 +379,9 @@ def scan(site_dir: str | Path, model: Model, view: PublicView,
     root = Path(site_dir)
     scanner = scanner or Scanner(forbidden_values(model, view))
     rels = [r for r in list_files(root) if r not in skip]
-    if known is None and clean is None:
-        return scan_files(root, rels, scanner)
+    want_digest = known is not None or clean is not None
     leaks: list[Leak] = []
-    for rel in rels:
-        data = (root / rel).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if known is not None and known.get(rel) == digest:
-            found: list[Leak] = []
-        else:
-            found = scanner.scan_bytes(rel, data, _structured(rel))
+    for rel, digest, found in _scan_all(root, rels, scanner, want_digest, known):
         leaks += found
         if clean is not None and not found:
             clean[rel] = digest

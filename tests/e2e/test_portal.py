@@ -7,6 +7,7 @@ import http.server
 import os
 import shutil
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,13 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def site_url():
-    server, url = _serve(built_site())
+def site_root():
+    return built_site()
+
+
+@pytest.fixture(scope="module")
+def site_url(site_root):
+    server, url = _serve(site_root)
     yield url
     server.shutdown()
 
@@ -87,17 +93,39 @@ def test_home_in_chinese(page, site_url):
     assert "最新公告" in page.inner_text("article")
 
 
+def _search(page, site_url, q: str) -> list[str]:
+    """Result links (paths relative to the site) of the search page for ``q``."""
+    page.goto(site_url + "search/?q=" + urllib.parse.quote(q))
+    page.wait_for_function(  # an answer, or a hint, in place of 正在查询……
+        "(s => s !== '' && !s.startsWith('正在'))"
+        "(document.getElementById('gs-search-status').textContent)", timeout=15000)
+    links = page.locator("#gs-search-results a").evaluate_all("els => els.map(e => e.href)")
+    return [h[len(site_url):] for h in links]
+
+
 def test_search_by_name_fragment_and_by_code(page, site_url):
     code, name = _a_published_enterprise()
     fragment = name[3:5]  # two characters of the distinctive part, e.g. 金穗
-    page.goto(site_url + "search/?q=" + fragment)
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
-    assert any(name in t for t in titles), (fragment, titles)
-    page.goto(site_url + "search/?q=" + code)
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    links = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.href)")
-    assert any(f"enterprises/{code}/" in h for h in links), links
+    assert f"enterprises/{code}/" in _search(page, site_url, fragment)
+    titles = page.locator("#gs-search-results a").all_inner_texts()
+    assert name in titles, (fragment, titles)
+    assert _search(page, site_url, code)[0] == f"enterprises/{code}/"
+    assert f"enterprises/{code}/" in _search(page, site_url, code[:8].lower())
+
+
+def test_search_in_the_browser_equals_the_reference(page, site_url, site_root):
+    """gongshi-search.js gives exactly the answers of search_index.query over the same files."""
+    from generator.site import search_index
+
+    code, name = _a_published_enterprise()
+    index = site_root / search_index.INDEX_DIR
+    for q in (name, name[3:5], code[:6], "有限公司", "食品", "2023", "抽查", "ｘｙｚ无此企业",
+              name[3:5] + " " + name[-2:]):
+        want, _files = search_index.query(index, q, limit=20)
+        got = _search(page, site_url, q)
+        assert got == want, q
+    _search(page, site_url, "鸿")
+    assert "至少输入两个字" in page.inner_text("#gs-search-status")
 
 
 def test_enterprise_page_lists_results(page, site_url):

@@ -1,0 +1,60 @@
+"""The leak scanner's fast matchers against their plain definitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.site import leak
+
+DIGITS = st.text("0123456789Xx.a ,-\n", max_size=60).map(str.encode)
+NUMBERS = st.sampled_from([b"13812345678", b"11010519491231002X", b"110105194912310021",
+                           b"11010520491231002x", b"913700001234567890", b"1381234567"])
+
+
+def plain_personal_numbers(data: bytes) -> list[tuple[str, str]]:
+    found = [("疑似身份证号码", m.group().decode()) for m in leak._ID_CARD.finditer(data)
+             if leak._id_card_ok(m.group())]
+    found += [("疑似手机号码", m.group().decode()) for m in leak._PHONE.finditer(data)]
+    return sorted(found)
+
+
+@settings(max_examples=600)
+@given(st.lists(st.one_of(DIGITS, NUMBERS), max_size=6).map(b"".join))
+def test_personal_numbers_equal_the_plain_patterns(data):
+    got = sorted((x.rule, x.value) for x in leak.personal_numbers("f", data))
+    assert got == plain_personal_numbers(data)
+
+
+NAMES = st.text("示例鸿绣超市有限公司 &A", min_size=4, max_size=9)
+
+
+@settings(max_examples=200)
+@given(st.sets(NAMES, min_size=65, max_size=120), st.lists(NAMES, max_size=8),
+       st.text("示例鸿绣超市有限公司 ,<>", max_size=30))
+def test_many_names_are_found_wherever_they_occur(values, pieces, filler):
+    """Above 64 values the scanner matches by four-character starts; it must still find every
+    occurrence of every value, also values with spaces or markup characters in them."""
+    scanner = leak.Scanner({"未公示企业名称": set(values)})
+    text = filler.join(pieces + sorted(values)[:3])
+    want = {v for v in values if v in text}
+    got = {x.value for x in scanner._match("f", text, False)}
+    assert got == want
+
+
+def test_forbidden_values_read_column_wise_equal_the_objects():
+    """The directory read column by column gives the rules the enterprise objects give."""
+    import dataclasses
+    from pathlib import Path
+
+    from generator.site.source import load_view
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    model, view, _ = load_view(str(data), dt.date(2023, 12, 29))
+    assert hasattr(model.enterprises, "batches")
+    as_dict = dataclasses.replace(model, enterprises=dict(model.enterprises.items()))
+    rules = leak.forbidden_values(model, view)
+    assert rules == leak.forbidden_values(as_dict, view)
+    assert rules["未公示企业名称"]
