@@ -167,6 +167,11 @@ def run(args: argparse.Namespace) -> None:
     for q, size in per_query.items():
         emit(f"site.{label}.search_kb ({q})", size / 1024, "KB", None)
     emit(f"site.{label}.search_kb_per_query (max)", max(per_query.values()) / 1024, "KB", 300)
+    if args.no_incremental:
+        emit(f"site.{label}.enterprises", n_ent, "pages", None)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     # incremental: one task's results change (one inspection date moves by a day)
     tid = next(tv.task.id for tv in view.tasks if tv.published)
     rows = list(model.results[tid])
@@ -193,6 +198,8 @@ def main() -> None:
     p.add_argument("--work", default=None)
     p.add_argument("--checks", action="store_true")
     p.add_argument("--keep", action="store_true")
+    p.add_argument("--no-incremental", action="store_true",
+                   help="skip the incremental rebuild (its target is set at city scale)")
     args = p.parse_args()
     os.environ.setdefault("GONGSHI_AS_OF", AS_OF.isoformat())
     run(args)

@@ -196,7 +196,11 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                                    calendar.timegm(midnight.timetuple()))
         if self.config.search:
             t = time.perf_counter()
-            fastpath.build_search(site, fastpath.search_records(renderer))
+            records = fastpath.search_records(renderer)
+            cache.search_digest = fastpath.search_digest(records)
+            fastpath.build_search(site, records, self.previous_site,
+                                  reuse=previous is not None
+                                  and previous.search_digest == cache.search_digest)
             self.timings["search"] = time.perf_counter() - t
         if scanner is not None:
             t = time.perf_counter()

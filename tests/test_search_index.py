@@ -127,3 +127,29 @@ def test_index_is_deterministic_and_escapes_nothing_into_markup(tmp_path):
     assert a == si.build_files(list(reversed(records[:2])) + records[2:])
     chunk = json.loads(a["r/0.json"])
     assert chunk[0][1] == "<script>alert(1)</script>有限公司"  # data, shown with textContent
+
+
+def _segments_by_character(text: str) -> list[tuple[str, bool]]:
+    out, cur, kind = [], [], 0
+    for ch in text:
+        k = si._kind(ch)
+        if k != kind and cur:
+            out.append(("".join(cur), kind == 1))
+            cur = []
+        kind = k
+        if k:
+            cur.append(ch)
+    if cur:
+        out.append(("".join(cur), kind == 1))
+    return out
+
+
+_CHARS = st.one_of(st.characters(max_codepoint=0x2FF), st.characters(min_codepoint=0x1FF0, max_codepoint=0x2200),
+                   st.characters(min_codepoint=0x2FF0, max_codepoint=0x3100), st.characters(min_codepoint=0xFE00, max_codepoint=0xFFFF),
+                   st.sampled_from("鸿绣\U0001F600\U00020000"))
+
+
+@given(st.text(_CHARS, max_size=24))
+def test_segments_regex_equals_the_character_rule(text):
+    """The regex of ``segments`` is the per-character rule that the browser code applies."""
+    assert si.segments(text) == _segments_by_character(text)

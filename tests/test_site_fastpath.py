@@ -80,11 +80,32 @@ def test_incremental_build_equals_full_build(tmp_path):
     lines[2] = lines[2].replace(",2023-04-03,", ",2023-04-04,")  # one inspection date
     results.write_text("\n".join(lines), "utf-8")
     before = tree_hashes(out)
+    index_inodes = {p.relative_to(out): p.stat().st_ino for p in (out / "search-index").rglob("*")
+                    if p.is_file()}
     build_site(str(data), DEMO_AS_OF, out, incremental=True)
     full = build_site(str(data), DEMO_AS_OF, tmp_path / "full")
     after, reference = tree_hashes(out), tree_hashes(full)
     assert after == reference
+    # the search records did not change (a date is not searched): the index was reused
+    assert index_inodes == {p.relative_to(out): p.stat().st_ino
+                            for p in (out / "search-index").rglob("*") if p.is_file()}
     changed_pages = {r for r in after if before.get(r) != after[r] and r.endswith(".html")}
     assert "tasks/2023-01/index.html" in changed_pages
     assert not any(r.startswith("tasks/2023-02") for r in changed_pages)
     assert len([r for r in changed_pages if r.startswith("enterprises/")]) >= 1
+
+
+def test_incremental_build_rewrites_the_search_index_when_a_name_changes(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    out = tmp_path / "site"
+    build_site(str(data), DEMO_AS_OF, out)
+    meta = (out / "search-index/meta.json").stat().st_ino
+    directory = next((data / "directory").glob("*.csv"))
+    raw = directory.read_bytes().decode("gb18030")
+    published = (data / "results/2023-01.csv").read_text("utf-8-sig").splitlines()[1][:18]
+    name = next(line.split(",")[1] for line in raw.splitlines() if line.startswith(published))
+    directory.write_bytes(raw.replace(name, name + "新", 1).encode("gb18030"))
+    build_site(str(data), DEMO_AS_OF, out, incremental=True)
+    assert tree_hashes(out) == tree_hashes(build_site(str(data), DEMO_AS_OF, tmp_path / "full"))
+    assert (out / "search-index/meta.json").stat().st_ino != meta

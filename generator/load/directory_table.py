@@ -145,6 +145,10 @@ def _origin(file: str, row: int) -> Origin:
     return o
 
 
+#: At most this many enterprises looked up by code are kept built (about 300 bytes each).
+BUILT_MAX = 1_000_000
+
+
 class DirectoryTable(Mapping[str, Enterprise]):
     """Enterprises by 统一社会信用代码, stored column-wise; see the module docstring."""
 
@@ -174,6 +178,7 @@ class DirectoryTable(Mapping[str, Enterprise]):
         self._file_index = file_index
         self._rows = rows
         self._n = n
+        self._built: dict[str, Enterprise] = {}
 
     # -- Mapping -------------------------------------------------------------------------------
 
@@ -191,17 +196,30 @@ class DirectoryTable(Mapping[str, Enterprise]):
         return -1
 
     def __getitem__(self, code: str) -> Enterprise:
+        e = self._built.get(code)  # type: ignore[arg-type]
+        if e is not None:
+            return e
         i = self._find(code)
         if i < 0:
             raise KeyError(code)
-        return self._build(code, i)
+        return self._remember(code, self._build(code, i))
 
     def __contains__(self, code: object) -> bool:
-        return self._find(code) >= 0
+        return code in self._built or self._find(code) >= 0
 
     def get(self, code, default=None):
+        e = self._built.get(code) if type(code) is str else None
+        if e is not None:
+            return e
         i = self._find(code)
-        return default if i < 0 else self._build(code, i)
+        return default if i < 0 else self._remember(code, self._build(code, i))
+
+    def _remember(self, code: str, e: Enterprise) -> Enterprise:
+        """Enterprises looked up by code are kept (the site looks each published one up
+        several times: pages, search, downloads, statistics); the table never changes."""
+        if len(self._built) < BUILT_MAX:
+            self._built[code] = e
+        return e
 
     def __iter__(self) -> Iterator[str]:
         for start in range(0, self._n, _BATCH):

@@ -37,7 +37,7 @@ SHELL_URL = SHELL_KEY
 SHELL_TITLE = "GSSHELLTITLEa7c3"
 # "<h1": Material adds a heading of its own to pages without one; bulk pages have theirs.
 SHELL_CONTENT = "<!--GSSHELLCONTENTa7c3 <h1 -->"
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 _TITLE, _TITLE_TAG, _URL, _CONTENT = range(4)
 _SENTINELS = re.compile("(" + "|".join(map(re.escape, (SHELL_TITLE, SHELL_URL,
@@ -142,6 +142,7 @@ class BuildCache:
 
     global_digest: str = ""
     scan_digest: str = ""
+    search_digest: str = ""
     pages: dict[str, str] = field(default_factory=dict)
     # files the leak scanner found clean: <rel> -> sha256, valid under ``verdict_digest``
     verdict_digest: str = ""
@@ -159,15 +160,16 @@ class BuildCache:
             return None
         if raw.get("version") != CACHE_VERSION or not out.is_dir():
             return None
-        return cls(raw["global"], raw["scan"], raw["pages"], raw["verdict_digest"],
-                   raw["verdicts"])
+        return cls(raw["global"], raw["scan"], raw["search"], raw["pages"],
+                   raw["verdict_digest"], raw["verdicts"])
 
     def save(self, out: Path) -> None:
         path = self.path_for(out)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({
             "version": CACHE_VERSION, "global": self.global_digest, "scan": self.scan_digest,
-            "pages": self.pages, "verdict_digest": self.verdict_digest,
+            "search": self.search_digest, "pages": self.pages,
+            "verdict_digest": self.verdict_digest,
             "verdicts": self.verdicts}, sort_keys=True), "utf-8")
         os.replace(tmp, path)
 
@@ -288,7 +290,7 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
     _link_all(previous_site, root, [output_path(src) for src in reuse])  # type: ignore[arg-type]
     todo = [src for src in renderer.bulk_sources() if src not in reused]
     leaks = render_bulk(root, renderer, shells, todo, scanner)
-    cache = BuildCache(gd, scanner.digest if scanner else "", fps)
+    cache = BuildCache(gd, scanner.digest if scanner else "", "", fps)
     return BulkResult(len(todo), len(reuse), leaks, cache)
 
 
@@ -313,9 +315,26 @@ def search_records(renderer: pages.Renderer) -> list[search_index.Record]:
     return out
 
 
-def build_search(site_dir: Path, records: list[search_index.Record]) -> list[str]:
-    """The search index of ``records`` into ``site_dir``; returns the files' relative paths."""
-    return sorted(search_index.write_index(site_dir, records))
+def search_digest(records: list[search_index.Record]) -> str:
+    """What the search index depends on: the records and the code that writes them."""
+    h = hashlib.sha256(Path(search_index.__file__).read_bytes())
+    for rec in records:
+        h.update(json.dumps(dataclasses.astuple(rec), ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()
+
+
+def build_search(site_dir: Path, records: list[search_index.Record],
+                 previous_site: Path | None = None, reuse: bool = False) -> None:
+    """The search index of ``records`` into ``site_dir``. ``reuse``: the previous site's index
+    was written from the same records by the same code (equal :func:`search_digest`); its files
+    are hard-linked instead (the leak scan still reads them unless their bytes were found clean
+    before)."""
+    old = previous_site / search_index.INDEX_DIR if previous_site is not None else None
+    if reuse and old is not None and (old / "meta.json").is_file():
+        rels = [f"{search_index.INDEX_DIR}/{rel}" for rel in leak.list_files(old)]
+        _link_all(previous_site, site_dir, rels)  # type: ignore[arg-type]
+        return
+    search_index.write_index(site_dir, records)
 
 
 # -- sitemap ---------------------------------------------------------------------------------

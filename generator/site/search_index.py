@@ -39,6 +39,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -90,22 +91,13 @@ def _kind(ch: str) -> int:
     return 2
 
 
+_SEGMENT = re.compile("([0-9A-Z]+)|([^\x00-\x7f" + "".join(
+    f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _SEPARATORS) + "]+)")
+
+
 def segments(text: str) -> list[tuple[str, bool]]:
-    """(segment, is ASCII) of normalized ``text``."""
-    out: list[tuple[str, bool]] = []
-    cur: list[str] = []
-    cur_kind = 0
-    for ch in text:
-        k = _kind(ch)
-        if k != cur_kind and cur:
-            out.append(("".join(cur), cur_kind == 1))
-            cur = []
-        cur_kind = k
-        if k:
-            cur.append(ch)
-    if cur:
-        out.append(("".join(cur), cur_kind == 1))
-    return out
+    """(segment, is ASCII) of normalized ``text``: the runs of :func:`_kind` 1 and 2."""
+    return [(m.group(), m.lastindex == 1) for m in _SEGMENT.finditer(text)]
 
 
 def index_terms(text: str) -> set[str]:
