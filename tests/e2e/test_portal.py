@@ -212,3 +212,21 @@ def test_axe_no_serious_violations(page, site_url, path):
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
            for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], bad
+
+
+def test_search_shows_more_on_request(page, site_url, site_root):
+    from generator.site import search_index
+
+    want, _files = search_index.query(site_root / search_index.INDEX_DIR, "示例")
+    assert len(want) > 10
+    page.goto(site_url + "search/")
+    page.evaluate("document.getElementById('gs-search-form').setAttribute('data-page-size', '5')")
+    page.fill("#gs-search-q", "示例")
+    page.click("#gs-search-form button[type=submit]")
+    page.wait_for_selector("#gs-search-more:not([hidden])")
+    assert "已显示 5 条结果" in page.inner_text("#gs-search-status")
+    page.click("#gs-search-more")
+    page.wait_for_function("document.querySelectorAll('#gs-search-results li').length >= 10")
+    links = page.locator("#gs-search-results a").evaluate_all("els => els.map(e => e.href)")
+    assert [h[len(site_url):] for h in links] == want[:10]
+    assert "q=%E7%A4%BA%E4%BE%8B" in page.url  # the query is kept in the address

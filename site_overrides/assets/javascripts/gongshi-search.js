@@ -11,7 +11,8 @@
   var more = document.getElementById("gs-search-more");
   var root = form.getAttribute("data-root") || "../";
   var base = root + "search-index/";
-  var PAGE = 20; // results shown per step
+  // results shown per step (the form's data-page-size, else 20)
+  function pageSize() { return parseInt(form.getAttribute("data-page-size"), 10) || 20; }
   var BUDGET = 60; // files read per step before asking to go on
 
   var SEPARATORS = [[0x80, 0xBF], [0xD7, 0xD7], [0xF7, 0xF7], [0x2000, 0x206F],
@@ -211,14 +212,16 @@
   }
   async function step(run) {
     more.hidden = true;
-    var startReads = reads, found = 0;
+    var startReads = reads, found = 0, want = pageSize();
     try {
-      while (found < PAGE) {
+      while (found < want) {
         if (reads - startReads > BUDGET) break;
         var next = await run.it.next();
         if (run !== running) return;
         if (next.done) { run.done = true; break; }
-        show(await record(next.value));
+        var rec = await record(next.value);
+        if (run !== running) return; // a newer query started meanwhile
+        show(rec);
         found++;
       }
     } catch (err) {
