@@ -47,12 +47,17 @@ from pathlib import Path
 
 VERSION = 1
 INDEX_DIR = "search-index"
-CHUNK = 32  # records per record file
+CHUNK = 16  # records per record file
 RANGE = 16384  # document numbers per postings file of a frequent term
 INLINE_MAX = 256  # a term in more documents than this has its ids in postings files
 BUCKET_BYTES = 12_000  # target size of a dictionary bucket
 GROUP = 64  # record chunks per code group
 MAX_TERMS = 6  # terms looked up per query (the answer is checked against the records)
+# Query plan: the ids of a frequent term are fetched (for the ranges the candidates are in) when
+# that costs fewer bytes than checking the candidates' records: ids * ID_BYTES against
+# candidates * CHUNK * RECORD_BYTES (a candidate may need a whole record file).
+ID_BYTES = 2
+RECORD_BYTES = 40
 
 _CONT = "0123456789abcdefghijklmnopqrstuv"
 _LAST = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_~"
@@ -261,7 +266,7 @@ def build_files(records: list[Record]) -> dict[str, bytes]:
     files["meta.json"] = _dump({
         "version": VERSION, "docs": n_docs, "enterprises": len(ents), "buckets": buckets,
         "chunk": CHUNK, "range": RANGE, "group": GROUP, "max_terms": MAX_TERMS,
-        "groups": groups})
+        "plan": [ID_BYTES, RECORD_BYTES], "groups": groups})
     return files
 
 
@@ -342,6 +347,27 @@ def _intersect(lists: list[list[int]]) -> list[int]:
     return out
 
 
+def _narrow(reader: Reader, cands: list[int], paged: list[tuple[str, list]]) -> list[int]:
+    """Candidates from the rare terms, narrowed by the frequent ones: always by the ranges a
+    term occurs in (known from its dictionary entry), and by its ids when fetching them for the
+    candidates' ranges costs less than checking the candidates (see ``ID_BYTES``)."""
+    meta = reader.meta
+    span, chunk = meta["range"], meta["chunk"]
+    id_bytes, record_bytes = meta["plan"]
+    for term, entry in sorted(paged, key=lambda te: (te[1][0], te[0])):
+        ranges = set(decode_ids(entry[2]))
+        cands = [d for d in cands if d // span in ranges]
+        needed = sorted({d // span for d in cands})
+        if not cands or entry[0] / len(ranges) * len(needed) * id_bytes \
+                > len(cands) * chunk * record_bytes:
+            continue
+        ids: set[int] = set()
+        for k in needed:
+            ids.update(reader.page(term, entry, k))
+        cands = [d for d in cands if d in ids]
+    return cands
+
+
 def search(reader: Reader, text: str) -> Iterator[int]:
     """Document numbers matching ``text``, in order: codes by prefix, then by terms."""
     q = normalize(text).strip()
@@ -368,7 +394,8 @@ def search(reader: Reader, text: str) -> Iterator[int]:
 
     inline = [decode_ids(e[1]) for e in entries if isinstance(e[1], str)]  # type: ignore[index]
     if inline:
-        yield from checked(_intersect(inline))
+        yield from checked(_narrow(reader, _intersect(inline), [
+            (t, e) for t, e in zip(terms, entries, strict=True) if not isinstance(e[1], str)]))  # type: ignore[index]
         return
     paged = list(zip(terms, entries, strict=True))
     ranges = _intersect([decode_ids(e[2]) for _t, e in paged])  # type: ignore[index]

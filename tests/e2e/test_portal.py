@@ -93,12 +93,18 @@ def test_home_in_chinese(page, site_url):
     assert "最新公告" in page.inner_text("article")
 
 
-def _search(page, site_url, q: str) -> list[str]:
-    """Result links (paths relative to the site) of the search page for ``q``."""
+def _search(page, site_url, q: str, until: int = 0) -> list[str]:
+    """Result links (paths relative to the site) of the search page for ``q``; with ``until``,
+    "显示更多"/"继续查找" is clicked until that many results are shown or there are no more
+    (a step stops after reading a set number of files)."""
     page.goto(site_url + "search/?q=" + urllib.parse.quote(q))
-    page.wait_for_function(  # an answer, or a hint, in place of 正在查询……
-        "(s => s !== '' && !s.startsWith('正在'))"
-        "(document.getElementById('gs-search-status').textContent)", timeout=15000)
+    done = ("(s => s !== '' && !s.startsWith('正在'))"  # an answer, or a hint
+            "(document.getElementById('gs-search-status').textContent)")
+    page.wait_for_function(done, timeout=15000)
+    while (until and page.locator("#gs-search-results li").count() < until
+           and page.locator("#gs-search-more:not([hidden])").count()):
+        page.click("#gs-search-more")
+        page.wait_for_function(done, timeout=15000)
     links = page.locator("#gs-search-results a").evaluate_all("els => els.map(e => e.href)")
     return [h[len(site_url):] for h in links]
 
@@ -230,3 +236,34 @@ def test_search_shows_more_on_request(page, site_url, site_root):
     links = page.locator("#gs-search-results a").evaluate_all("els => els.map(e => e.href)")
     assert [h[len(site_url):] for h in links] == want[:10]
     assert "q=%E7%A4%BA%E4%BE%8B" in page.url  # the query is kept in the address
+
+
+def test_search_in_the_browser_on_a_paged_index(page, site_root, tmp_path, monkeypatch):
+    """The browser code on an index built with tiny sizes, so that frequent terms have paged
+    ids, records span many files and codes many groups: same answers as the reference."""
+    from generator.site import search_index as si
+
+    monkeypatch.setattr(si, "CHUNK", 4)
+    monkeypatch.setattr(si, "RANGE", 16)
+    monkeypatch.setattr(si, "INLINE_MAX", 5)
+    monkeypatch.setattr(si, "BUCKET_BYTES", 200)
+    monkeypatch.setattr(si, "GROUP", 3)
+    words = "鸿绣超市食品有限公司华兴"
+    records = [si.Record(f"enterprises/{9141000000000 + 7919 * i:018d}/",
+                         "".join(words[(i * p) % len(words)] for p in (1, 3, 5)) + "有限公司",
+                         f"{9141000000000 + 7919 * i:018d}", "", f"{9141000000000 + 7919 * i:018d}")
+               for i in range(300)]
+    records.append(si.Record("tasks/2023-01/", "2023年度食品抽查", "2023-01 2023年度", "抽查任务"))
+    root = tmp_path / "site"
+    shutil.copytree(site_root / "search", root / "search")
+    shutil.copytree(site_root / "assets", root / "assets")
+    si.write_index(root, records)
+    assert any((root / si.INDEX_DIR / "p").rglob("*.json"))
+    server, url = _serve(root)
+    try:
+        for q in ("有限公司", "鸿绣", "超市有限", "食品 公司", records[123].title, "91410000",
+                  records[200].code, "2023", "华兴超市"):
+            want, _files = si.query(root / si.INDEX_DIR, q, limit=20)
+            assert _search(page, url, q, until=20)[:20] == want, q
+    finally:
+        server.shutdown()

@@ -163,6 +163,27 @@
       else if (code > prefix) return;
     }
   }
+  // Candidates from the rare terms, narrowed by the frequent ones (search_index._narrow).
+  async function narrow(cands, paged) {
+    var m = await meta();
+    var span = m.range, idBytes = m.plan[0], recordBytes = m.plan[1];
+    paged.sort(function (a, b) {
+      return a[1][0] - b[1][0] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+    });
+    for (var i = 0; i < paged.length; i++) {
+      var term = paged[i][0], e = paged[i][1];
+      var ranges = new Set(decodeIds(e[2], 0));
+      cands = cands.filter(function (d) { return ranges.has(Math.floor(d / span)); });
+      var needed = Array.from(new Set(cands.map(function (d) { return Math.floor(d / span); })))
+        .sort(function (a, b) { return a - b; });
+      if (!cands.length || e[0] / ranges.size * needed.length * idBytes > cands.length * m.chunk * recordBytes) continue;
+      var lists = await Promise.all(needed.map(function (k) { return page(term, e, k); }));
+      var ids = new Set();
+      lists.forEach(function (l) { l.forEach(function (d) { ids.add(d); }); });
+      cands = cands.filter(function (d) { return ids.has(d); });
+    }
+    return cands;
+  }
   async function* search(text) {
     var m = await meta();
     var q = normalize(text).trim();
@@ -184,7 +205,12 @@
     }
     var inline = entries.filter(function (e) { return typeof e[1] === "string"; })
       .map(function (e) { return decodeIds(e[1], 0); });
-    if (inline.length) { yield* checked(intersect(inline)); return; }
+    if (inline.length) {
+      var paged = terms.map(function (t, i) { return [t, entries[i]]; })
+        .filter(function (te) { return typeof te[1][1] !== "string"; });
+      yield* checked(await narrow(intersect(inline), paged));
+      return;
+    }
     var ranges = intersect(entries.map(function (e) { return decodeIds(e[2], 0); }));
     for (var r = 0; r < ranges.length; r++) {
       var lists = await Promise.all(terms.map(function (t, i) { return page(t, entries[i], ranges[r]); }));
@@ -212,6 +238,7 @@
   }
   async function step(run) {
     more.hidden = true;
+    say("正在查询……");
     var startReads = reads, found = 0, want = pageSize();
     try {
       while (found < want) {
@@ -249,7 +276,6 @@
       say("请至少输入两个字，或统一社会信用代码的前几位。");
       return;
     }
-    say("正在查询……");
     running = { text: text.trim(), it: search(text), done: false };
     step(running);
   }
