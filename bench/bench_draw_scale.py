@@ -14,10 +14,22 @@ Each phase runs in its own subprocess (so peak RSS is per phase) and prints one 
   experts, params with 3 strata by ``industry_risk`` at 5 %/3 %/1 %), cached between runs;
 - ``read``: read ``directory.csv`` bytes and scan it once (``canonical.iter_rows``);
 - ``commit``: ``engine.announce`` (hashes, N_before, every refusal);
-- ``engine``: the protocol's single-process ``engine.draw``;
-- ``parallel``: ``generator.draws.parallel.draw`` (2 processes), checked equal to ``engine``;
-- ``verify``: ``protocol.verify.verify_task`` over the bundle (single process; the standalone
-  ``verify.py`` and ``gongshi verify`` run this same code).
+- ``engine``: the protocol's single-process ``engine.draw`` (figure ``draw.engine``);
+- ``parallel``: ``generator.draws.parallel.draw`` on all cores, what ``gongshi draw`` runs
+  (figure ``draw.parallel``, target ≤ 30 s), checked equal to ``engine``;
+- ``verify``: what ``gongshi verify`` runs per task — ``protocol.verify.verify_task`` with
+  ``draw_fn=generator.draws.parallel_verify.draw_for_verify`` (scan and draw re-run on all
+  cores) — over the bundle read from disk (figure ``verify.parallel``, target ≤ 30 s);
+- ``verify1``: the same checks in one process, as the standalone ``verify.py`` runs them
+  (figure ``verify.single``; no target, it must only not get slower).
+
+``verify`` and ``verify1`` need the announce entry of ``commit`` and the listing of ``engine``
+or ``parallel`` from an earlier run (both are cached next to the directory).
+
+Every figure line names the code path it measures (``path``) and the machine's load average
+when the phase started (``load1``). With the kernel's autogroup scheduling, another busy
+session (another build) leaves this one about one core, whatever the number of processes: the
+2-core figures then come close to the single-process ones.
 """
 
 from __future__ import annotations
@@ -36,7 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _measure import cache_dir, emit, emit_measure, log, measure  # noqa: E402
 
 BENCH = "draw_scale"
-PHASES = ("gen", "read", "commit", "engine", "parallel", "verify")
+PHASES = ("gen", "read", "commit", "engine", "parallel", "verify", "verify1")
+TARGET = "wall_s <= 30"  # gongshi draw and gongshi verify of one task over 5,000,000 rows
 SECRET = hashlib.sha256(b"gongshi bench draw scale").digest()
 UNITS = [f"u{k:03d}" for k in range(1, 101)]
 TYPES = ["企业"] * 6 + ["个体工商户"] * 3 + ["农民专业合作社"]
@@ -146,7 +159,7 @@ def load(folder: Path) -> tuple[dict, dict[str, bytes], bytes, bytes]:
 
 
 def phase(name: str, folder: Path, rows: int, workers: int | None) -> None:
-    extra: dict[str, object] = {"rows": rows}
+    extra: dict[str, object] = {"rows": rows, "load1": round(os.getloadavg()[0], 2)}
     if name == "gen":
         with measure() as m:
             if not (folder / "directory.csv").exists():
@@ -188,19 +201,35 @@ def phase(name: str, folder: Path, rows: int, workers: int | None) -> None:
         other = folder / ("listing-engine.csv" if name == "parallel" else "listing-parallel.csv")
         if other.exists():
             same = other.read_bytes() == out.listing
+        if name == "parallel":
+            extra.update(path="gongshi draw: draws.parallel.draw", target=TARGET)
+        else:
+            extra.update(path="protocol.engine.draw, 1 process")
         emit_measure(BENCH, f"draw.{name}", m, selected=len(out.tickets), status=out.status,
                      selection_sha256=out.selection_sha256[:16], same_as_other=same, **extra)
         return
-    if name == "verify":
+    if name in ("verify", "verify1"):
         from generator.protocol.verify import verify_task
 
-        bundle, announce, draw_entry = _bundle(folder, p, files, exclusions, code)
+        _write_bundle(folder, p, files, exclusions, code)
+        del files
+        announce, draw_entry = _entries(folder, p)
+        if name == "verify":
+            from generator.draws.parallel_verify import draw_for_verify
+
+            kwargs = {"draw_fn": draw_for_verify}
+            extra.update(path="gongshi verify: verify_task(draw_fn=parallel_verify.draw_for_verify)", target=TARGET)
+        else:
+            kwargs = {}
+            extra.update(path="standalone verify.py: verify_task, 1 process")
         with measure() as m:
-            checks = verify_task(bundle, announce, draw_entry, [], None, None, set())
+            bundle = {f.name: f.read_bytes() for f in sorted((folder / "bundle").iterdir())}  # as verify_root reads
+            checks = verify_task(bundle, announce, draw_entry, [], None, None, set(), **kwargs)
         bad = [c for c in checks if not c.ok]
         for c in bad[:5]:
             log(f"  ✗ {c.name}: {c.detail[:200]}")
-        emit_measure(BENCH, name, m, checks=len(checks), failed=len(bad), **extra)
+        figure = "verify.parallel" if name == "verify" else "verify.single"
+        emit_measure(BENCH, figure, m, checks=len(checks), failed=len(bad), **extra)
         return
     raise SystemExit(f"unknown phase {name}")
 
@@ -213,16 +242,18 @@ def _announce_entry(p: dict, a, code: bytes) -> dict:
             "inputs": a.inputs, "strata": a.strata, "sources": p["sources"]}
 
 
-def _bundle(folder: Path, p: dict, files: dict, exclusions: bytes, code: bytes):
-    """The revealed bundle and entries; the announce and draw come from earlier phases."""
+def _write_bundle(folder: Path, p: dict, files: dict, exclusions: bytes, code: bytes) -> None:
+    """The revealed bundle (PROTOCOL §11 names) under ``folder/bundle``; the announce entry and
+    the listing come from earlier phases (``commit``, ``engine`` or ``parallel``)."""
     from generator.protocol.sources import key_string, sources_json
 
-    announce = json.loads((folder / "announce.json").read_text("utf-8"))
-    listing = (folder / "listing-engine.csv")
+    listing = folder / "listing-engine.csv"
     if not listing.exists():
         listing = folder / "listing-parallel.csv"
     which = listing.name.split("-", 1)[1]
     key = key_string(p["sources"], NUMBERS)
+    out = folder / "bundle"
+    out.mkdir(exist_ok=True)
     bundle = dict(files)
     bundle.update({
         "params.json": (folder / "params.json").read_bytes(),
@@ -232,9 +263,27 @@ def _bundle(folder: Path, p: dict, files: dict, exclusions: bytes, code: bytes):
         "listing-0.csv": listing.read_bytes(),
         "cutoffs.csv": (folder / f"cutoffs-{which}").read_bytes(),
     })
-    draw_entry = {"type": "draw", "task": p["task"], "time": DRAW_TIME, "key_string": key,
-                  "selection_sha256": hashlib.sha256(bundle["listing-0.csv"]).hexdigest(), "status": "ok"}
-    return bundle, announce, draw_entry
+    for name, data in bundle.items():
+        path = out / name
+        if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            continue
+        path.unlink(missing_ok=True)
+        if (folder / name).exists() and name != "params.json":
+            os.link(folder / name, path)  # the cached input itself (no second copy on disk)
+        else:
+            path.write_bytes(data)
+
+
+def _entries(folder: Path, p: dict) -> tuple[dict, dict]:
+    from generator.protocol.sources import key_string
+
+    if not (folder / "announce.json").exists():
+        raise SystemExit("verify needs the announce entry: run the commit phase first (--phases commit,verify)")
+    announce = json.loads((folder / "announce.json").read_text("utf-8"))
+    listing = (folder / "bundle" / "listing-0.csv").read_bytes()
+    draw_entry = {"type": "draw", "task": p["task"], "time": DRAW_TIME, "key_string": key_string(p["sources"], NUMBERS),
+                  "selection_sha256": hashlib.sha256(listing).hexdigest(), "status": "ok"}
+    return announce, draw_entry
 
 
 def main(argv: list[str] | None = None) -> int:

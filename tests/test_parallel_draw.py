@@ -87,6 +87,7 @@ def test_parallel_path_really_runs(monkeypatch):
     """No silent fallback to the engine on a valid directory."""
     p, files, exclusions, code = _case(99)
     monkeypatch.setattr(parallel.engine, "draw", lambda *a, **k: pytest.fail("fell back to engine.draw"))
+    monkeypatch.setattr(parallel, "scan", lambda *a, **k: pytest.fail("the one-pass scan and selection declined"))
     got = parallel.draw(p, files, exclusions, code, NUMBERS, workers=2, min_rows=0)
     assert got.listing
 
@@ -146,3 +147,54 @@ def test_directory_columns_are_text_typed():
     from generator.protocol.canonical import SCHEMAS
 
     assert {kind for _, kind in SCHEMAS["directory.csv"]} <= {"code", "text", "date"}
+
+
+def test_tight_bounds_fall_back_to_the_separate_steps(monkeypatch):
+    """When a stratum has fewer than k candidates below the spans' bounds, the draw runs the
+    scan and the selection apart (still in parallel, still exact), not the engine."""
+    p, files, exclusions, code = _case(4)
+    want = engine.draw(p, files, exclusions, code, NUMBERS)
+    monkeypatch.setattr(parallel, "bounds_for", lambda ks, ns: [b"" for _ in ks])  # no candidate at all
+    steps = []
+    real_scan = parallel.scan
+    monkeypatch.setattr(parallel, "scan", lambda *a, **k: steps.append("scan") or real_scan(*a, **k))
+    monkeypatch.setattr(parallel.engine, "draw", lambda *a, **k: pytest.fail("fell back to engine.draw"))
+    got = parallel.draw(p, files, exclusions, code, NUMBERS, workers=2, min_rows=0)
+    assert steps == ["scan"] and got == want
+
+
+def test_rows_out_of_order_across_spans_give_the_engines_error():
+    p, files, exclusions, code = _case(6)
+    lines = files["directory.csv"].split(b"\n")
+    half = len(lines) // 2
+    bad = dict(files, **{"directory.csv": b"\n".join(lines[:1] + lines[half:-1] + lines[1:half] + [b""])})
+    with pytest.raises(ProtocolError) as want:
+        engine.draw(p, bad, exclusions, code, NUMBERS)
+    with pytest.raises(ProtocolError) as got:
+        parallel.draw(p, bad, exclusions, code, NUMBERS, workers=2, min_rows=0)
+    assert str(got.value) == str(want.value)
+
+
+def test_stratum_in_one_part_of_the_file_uses_the_one_pass(monkeypatch):
+    """A stratum whose members sit in a few spans only (a unit's codes share a prefix): the
+    spans without members bound nothing, so the one-pass selection still applies, exactly."""
+    rng = random.Random(11)
+    codes = sorted({_code(rng) for _ in range(1200)})
+    directory = [(c, "企业", "食品销售", rng.choice(RISKS), "st-a" if n < 150 else rng.choice(UNITS[1:]),
+                  "2010-01-01", "存续") for n, c in enumerate(codes)]
+    roster = [(f"i{n:03d}", UNITS[n % len(UNITS)], True, {"食品"}, 0, set()) for n in range(30)]
+    p = build_params(
+        task="T-PART", mode="public", population=[],
+        strata=[{"when": [{"column": "unit", "op": "eq", "value": "st-a"}], "ratio": "10%"},
+                {"when": [], "count": 25}],
+        group_size=2, scope={"kind": "all"}, expertise=[], experts={"count": 0},
+        exclusion_rules=[], items=["SC-01"], sources=SOURCES, n=2,
+    )
+    files = {"directory.csv": write_csv("directory.csv", directory), "roster.csv": write_csv("roster.csv", roster),
+             "experts.csv": write_csv("experts.csv", [])}
+    exclusions = write_csv("exclusions.csv", [])
+    code = hash_chain(hashlib.sha256(b"part").digest(), 2)[1]
+    want = engine.draw(p, files, exclusions, code, NUMBERS)
+    monkeypatch.setattr(parallel, "scan", lambda *a, **k: pytest.fail("the one-pass scan and selection declined"))
+    got = parallel.draw(p, files, exclusions, code, NUMBERS, workers=2, min_rows=0)
+    assert got == want and got.status == "ok"

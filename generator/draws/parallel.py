@@ -1,33 +1,36 @@
 """The draw of PROTOCOL §6 on all cores, byte for byte equal to ``protocol.engine.draw``.
 
-``directory.csv`` is split at line boundaries into chunks; a pool of worker processes (forked,
-so they share the bytes copy-on-write) runs the protocol's own functions over each chunk:
+Worker processes are forked, so they read the parent's bytes copy-on-write (``_JOB``, never
+pickled), and run the protocol's own functions. ``draw`` makes one pass of the workers over
+``directory.csv`` cut at line boundaries into spans (:func:`_fused`): each span is checked and
+scanned by :func:`.protocol.scan.scan_lines` (the fast path of ``scan_directory``) and its
+members' tickets are computed at once, keeping those below a bound from the span's own counts
+(:func:`.protocol.selection.candidates`); the parent checks the order across spans, adds up
+``N_s``/``k_s`` and selects exactly from the candidates below the smallest bound of each
+stratum. Then the in-scope ranking of inspectors and the experts of every selected enterprise
+(pure per enterprise) run in the same workers, and group formation (sequential: loads) in the
+parent with ``groups.form_group``, as the rankings arrive.
 
-1. pass 1 — ``canonical.iter_rows`` (every byte checked) and ``params.assign_strata``: N per
-   stratum after exclusions, then ``k_s`` by ``selection.k_of``;
-2. pass 2 — over the rows pass 1 checked (split only) — ``tickets.Tickets`` per population member and a bounded heap of the ``k_s``
-   smallest ``(ticket, code)`` per stratum per chunk; the parent merges the chunks' heaps
-   through ``selection.StreamingSelector`` (memory O(chunks × selection), not O(directory));
-3. the in-scope ranking of inspectors and the experts of every selected enterprise (pure per
-   enterprise) in the workers; group formation (sequential: loads) in the parent with
-   ``groups.form_group``.
+When a stratum has too few candidates (improbable), the steps run apart: :func:`scan` (spans
+scanned, then merged by :func:`.protocol.scan.merge`) and :func:`run` (the engine's steps after
+its scan, tickets spread over the workers through the ``find`` hook of ``select_records``);
+``parallel_verify`` uses these two, since verification needs the whole scan.
 
-Anything unusual — a non-canonical chunk, a row out of order across chunks, an error in a
-worker — falls back to ``engine.draw``, so errors and their messages are exactly the engine's.
+Anything unusual — a chunk the fast path declines, a row out of order across spans, an error in
+a worker — falls back to ``engine.draw``, so errors and their messages are exactly the engine's.
 ``tests/test_parallel_draw.py`` checks listing, cut-offs and selection hash against the engine.
 """
 
 from __future__ import annotations
 
-import heapq
 import multiprocessing
 import os
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from ..protocol import engine
-from ..protocol.canonical import header, iter_rows, parse_csv
-from ..protocol.derive import StratumCount, excluded_codes, risk_map
+from ..protocol.canonical import header, parse_csv
+from ..protocol.derive import StratumCount, excluded_codes
 from ..protocol.engine import DrawOutcome
 from ..protocol.errors import ProtocolError
 from ..protocol.groups import (
@@ -40,14 +43,32 @@ from ..protocol.groups import (
     pick_experts,
 )
 from ..protocol.listing import Line
-from ..protocol.params import assign_strata, validate_params
-from ..protocol.selection import KeyedTickets, StreamingSelector, k_of
+from ..protocol.params import validate_params
+from ..protocol.scan import (
+    RECORD,
+    Population,
+    apply_exclusions,
+    merge,
+    risk_of,
+    scan_lines,
+    stratum_counts,
+)
+from ..protocol.selection import (
+    INFINITE,
+    KeyedTickets,
+    StreamingSelector,
+    bounds_for,
+    candidates,
+    k_of,
+    select_records,
+)
 from ..protocol.tickets import Tickets
 
 MIN_PARALLEL_ROWS = 50_000  # below this the pool costs more than it saves
-CHUNKS_PER_WORKER = 2
+CHUNKS_PER_WORKER = 4  # spans of rows (scan) and ranges of members (tickets) per worker
+BATCHES_PER_WORKER = 16  # batches of selected enterprises per worker (rankings, experts)
 
-# Set in the parent before the pool forks; read by the workers (copy-on-write, never pickled).
+# Set in the parent before a pool forks; read by the workers (copy-on-write, never pickled).
 _JOB: dict = {}
 
 
@@ -57,6 +78,10 @@ class _Fallback(Exception):
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _pool(workers: int):
+    return multiprocessing.get_context("fork").Pool(workers)
 
 
 def line_chunks(data: bytes, start: int, parts: int) -> list[tuple[int, int]]:
@@ -77,72 +102,43 @@ def line_chunks(data: bytes, start: int, parts: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def _rows(span: tuple[int, int]):
-    data = _JOB["data"]
-    return iter_rows("directory.csv", _JOB["head"] + data[span[0]:span[1]])
+# --------------------------------------------------------------------------- scan
 
 
-def _members(span: tuple[int, int]):
-    return assign_strata(_JOB["params"], _rows(span), _JOB["risk"])
+def _scan_part(span: tuple[int, int]) -> tuple[Population, bytes, bytes] | None:
+    return scan_lines(_JOB["params"], _JOB["data"], span[0], span[1], _JOB["risk"])
 
 
-def _checked_rows(span: tuple[int, int]):
-    """Rows of a chunk pass 1 has already checked with ``iter_rows``: every ``directory.csv``
-    column is code, text or date, whose typed value is the field's text, so a plain split
-    yields the same tuples without checking every byte a second time."""
-    data, pos, stop = _JOB["data"], span[0], span[1]
-    index = data.index
-    while pos < stop:
-        end = index(b"\n", pos)
-        yield tuple(data[pos:end].decode("utf-8").split(","))
-        pos = end + 1
-
-
-def _first_last(span: tuple[int, int]) -> tuple[str, str]:
-    data = _JOB["data"]
-    first = data[span[0]:data.index(b",", span[0])].decode("utf-8", "replace")
-    last_start = data.rfind(b"\n", span[0], span[1] - 1) + 1
-    last = data[max(last_start, span[0]):data.index(b",", max(last_start, span[0]))].decode("utf-8", "replace")
-    return first, last
-
-
-def _count(span: tuple[int, int]) -> tuple[dict[str, int], dict[str, int]] | str:
-    """Pass 1 over one chunk: members per stratum before and after exclusions."""
-    excluded = _JOB["excluded"]
-    before: dict[str, int] = {}
-    after: dict[str, int] = {}
+def scan(params: Mapping, data: bytes, risk: Mapping[str, str] | None, workers: int) -> Population | None:
+    """:func:`.protocol.scan.scan_directory` on ``workers`` processes: the same population, or
+    ``None`` when the fast path declines somewhere (the caller then scans in one process, which
+    gives the exact error or the same record)."""
+    head = header("directory.csv")
+    if not data.startswith(head) or not data.endswith(b"\n") or len(data) == len(head):
+        return None
+    spans = line_chunks(data, len(head), workers * CHUNKS_PER_WORKER)
+    _JOB.clear()
+    _JOB.update(data=data, params=params, risk=risk or {})
     try:
-        for code, label, _unit in _members(span):
-            before[label] = before.get(label, 0) + 1
-            if code not in excluded:
-                after[label] = after.get(label, 0) + 1
-    except ProtocolError as exc:
-        return str(exc)
-    return before, after
+        with _pool(min(workers, len(spans))) as pool:
+            parts = pool.map(_scan_part, spans, chunksize=1)
+    finally:
+        _JOB.clear()
+    if any(part is None for part in parts):
+        return None
+    for (_, _, last), (_, first, _) in zip(parts, parts[1:], strict=False):
+        if not last < first:  # rows in order across spans (inside a span scan_lines checks it)
+            return None
+    return merge([s["label"] for s in params["strata"]], [part[0] for part in parts])
 
 
-def _select(task: tuple[dict[str, int], tuple[int, int]]) -> list[tuple[str, list[tuple[int, str, bytes, str]]]] | str:
-    """Pass 2 over one chunk: per stratum the k smallest (ticket, code), with each one's unit."""
-    k, span = task
-    excluded, tickets = _JOB["excluded"], _JOB["tickets"]
-    heaps: dict[str, list[tuple[int, str, bytes, str]]] = {label: [] for label in k}
-    label_ticket = KeyedTickets(tickets).label  # the same tickets, faster (speed only)
-    try:
-        for code, label, unit in assign_strata(_JOB["params"], _checked_rows(span), _JOB["risk"]):
-            kk = k[label]
-            if kk == 0 or code in excluded:
-                continue
-            t = label_ticket(code)
-            # the order key of selection.StreamingSelector, negated for a max-heap
-            item = (-((int.from_bytes(t, "big") << 144) | int.from_bytes(code.encode("ascii"), "big")), code, t, unit)
-            heap = heaps[label]
-            if len(heap) < kk:
-                heapq.heappush(heap, item)
-            elif item[0] > heap[0][0]:
-                heapq.heapreplace(heap, item)
-    except ProtocolError as exc:
-        return str(exc)
-    return list(heaps.items())
+# --------------------------------------------------------------------------- draw
+
+
+def _candidates(task: tuple[int, int, list[bytes]]) -> list[tuple[int, bytes]]:
+    lo, hi, bounds = task
+    pop: Population = _JOB["population"]
+    return candidates(pop.records, pop.stratum, lo, hi, bounds, _JOB["skip"], _JOB["prk"], RECORD)
 
 
 def _prepare(task: tuple[Rules, list[tuple[str, str]]]) -> list[tuple[array, tuple[str, ...] | None]]:
@@ -164,12 +160,14 @@ def _prepare(task: tuple[Rules, list[tuple[str, str]]]) -> list[tuple[array, tup
 
 def prepare(
     pool, rules: Rules, todo: list[tuple[str, str]], workers: int,
-) -> list[tuple[array, tuple[str, ...] | None]]:
+) -> Iterator[tuple[array, tuple[str, ...] | None]]:
     """:func:`_prepare` over every selected ``(code, unit)`` on ``pool`` (``_JOB`` holds
-    ``tickets``, ``inspectors``, ``experts``, ``experts_spec``), in the order of ``todo``."""
-    size = max(1, -(-len(todo) // (workers * 4)))
+    ``tickets``, ``inspectors``, ``experts``, ``experts_spec``), in the order of ``todo``; an
+    iterator, so that the groups are formed while later batches are still being prepared."""
+    size = max(1, -(-len(todo) // (workers * BATCHES_PER_WORKER)))
     batches = [(rules, todo[i:i + size]) for i in range(0, len(todo), size)]
-    return [item for batch in pool.map(_prepare, batches, chunksize=1) for item in batch]
+    for batch in pool.imap(_prepare, batches, chunksize=1):
+        yield from batch
 
 
 def form_groups(
@@ -192,6 +190,103 @@ def form_groups(
         )
         failure = engine.record_group(s, group, picked, loads, lines)
     return lines, failure
+
+
+def run(
+    params: Mapping, files: Mapping[str, bytes], excluded: set[str], tickets: Tickets, key: str,
+    canon: list[list[str]], population: Population, workers: int,
+) -> DrawOutcome:
+    """``engine.draw`` after its scan (same functions, same order) on ``workers`` processes."""
+    ex = apply_exclusions(population, excluded)
+    counts = stratum_counts(params, population, ex)  # N_s and k_s
+    selector = StreamingSelector({c.label: c.k for c in counts})
+    inspectors = inspectors_from_rows(parse_csv("roster.csv", files["roster.csv"]))
+    experts = experts_from_rows(parse_csv("experts.csv", files["experts.csv"]))
+    size = len(population)
+    step = max(1, -(-size // (workers * CHUNKS_PER_WORKER)))
+    ranges = [(lo, min(size, lo + step)) for lo in range(0, size, step)]
+    _JOB.clear()
+    _JOB.update(
+        population=population, skip=ex.members, prk=tickets.prk, tickets=tickets,
+        inspectors=inspectors, experts=experts, experts_spec=params["experts"],
+    )
+    try:
+        with _pool(workers) as pool:
+            def find(bounds: list[bytes]) -> list[tuple[int, bytes]]:
+                parts = pool.map(_candidates, [(lo, hi, bounds) for lo, hi in ranges], chunksize=1)
+                return [item for part in parts for item in part]
+
+            fed = select_records(
+                selector, population.labels, population.records, population.stratum, ex.members,
+                tickets.prk, RECORD, find=find,
+            )
+            selected, cutoffs = selector.result()
+            units = {s.code: population.unit_of(fed[s.code]) for s in selected}
+            rules = Rules.make(params, len(selected), sum(1 for i in inspectors if i.qualified))
+            prepared = prepare(pool, rules, [(s.code, units[s.code]) for s in selected], workers)
+            lines, failure = form_groups(selected, units, prepared, inspectors, rules, Ranker(tickets.prk))
+    finally:
+        _JOB.clear()
+    return engine.outcome(key, canon, lines, failure, counts, cutoffs, selected)
+
+
+def _scan_select(span: tuple[int, int]) -> tuple | None:
+    """One span: its scan and, under bounds from its own counts, its ticket candidates
+    ``(ticket, code, stratum index, unit)``; ``None`` when the fast path declines."""
+    params = _JOB["params"]
+    got = scan_lines(params, _JOB["data"], span[0], span[1], _JOB["risk"])
+    if got is None:
+        return None
+    pop, first, last = got
+    ex = apply_exclusions(pop, _JOB["excluded"])
+    local = [k_of(spec, n) for spec, n in zip(params["strata"], ex.n_after, strict=True)]
+    # a span without members of a stratum has all of them below any bound: it bounds nothing
+    bounds = [b if n else INFINITE for b, n in zip(bounds_for(local, ex.n_after), ex.n_after, strict=True)]
+    found = candidates(pop.records, pop.stratum, 0, len(pop), bounds, ex.members, _JOB["prk"], RECORD)
+    return pop.n_before, ex.n_after, first, last, bounds, [
+        (t, pop.code(i), pop.stratum[i], pop.unit_of(i)) for i, t in found
+    ]
+
+
+def _fused(
+    pool, params: Mapping, spans: list[tuple[int, int]],
+) -> tuple[list[StratumCount], StreamingSelector, dict[str, str]] | None:
+    """Scan and ticket candidates in one pass of the workers; the exact selection from the
+    candidates, or ``None`` when a span declines, the rows are out of order across spans, or a
+    stratum has fewer than ``k`` candidates below the smallest of the spans' bounds (then the
+    scan and the selection run apart: :func:`scan`, :func:`run`).
+
+    Each span keeps every member whose ticket is below its own bound; below the smallest bound
+    of a stratum, the candidates of all spans are therefore every member of the stratum, so when
+    at least ``k`` of them are there, the ``k`` smallest ``(ticket, code)`` are among them."""
+    parts = pool.map(_scan_select, spans, chunksize=1)
+    if any(part is None for part in parts):
+        return None
+    for (_, _, _, last, _, _), (_, _, first, _, _, _) in zip(parts, parts[1:], strict=False):
+        if not last < first:  # rows in order across spans (inside a span scan_lines checks it)
+            return None
+    strata = params["strata"]
+    counts = []
+    for j, spec in enumerate(strata):
+        n_before = sum(part[0][j] for part in parts)
+        n = sum(part[1][j] for part in parts)
+        counts.append(StratumCount(spec["label"], n_before, n, k_of(spec, n)))
+    bound = [min(part[4][j] for part in parts) for j in range(len(strata))]
+    per: list[list[tuple[bytes, str, str]]] = [[] for _ in strata]
+    for part in parts:
+        for t, code, j, unit in part[5]:
+            if t < bound[j]:
+                per[j].append((t, code, unit))
+    selector = StreamingSelector({c.label: c.k for c in counts})
+    units: dict[str, str] = {}
+    for c, items in zip(counts, per, strict=True):
+        if len(items) < c.k:
+            return None
+        items.sort(key=lambda it: (it[0], it[1].encode("ascii")))
+        for t, code, unit in items[:c.k]:
+            selector.add(code, c.label, t)
+            units[code] = unit
+    return counts, selector, units
 
 
 def draw(
@@ -220,57 +315,36 @@ def _draw(
 ) -> DrawOutcome:
     if validate_params(params):
         raise _Fallback
-    if len(numbers) != len(params["sources"]):
-        raise _Fallback
     canon, key = engine.key_of(params["sources"], numbers)
     tickets = Tickets(code, key)
+    excluded = excluded_codes(exclusions)
+    risk = risk_of(params, files)
     data = files["directory.csv"]
     head = header("directory.csv")
     if not data.startswith(head) or not data.endswith(b"\n") or len(data) == len(head):
         raise _Fallback
-    spans = line_chunks(data, len(head), workers * CHUNKS_PER_WORKER)
     inspectors = inspectors_from_rows(parse_csv("roster.csv", files["roster.csv"]))
     experts = experts_from_rows(parse_csv("experts.csv", files["experts.csv"]))
-    excluded = excluded_codes(exclusions)
+    spans = line_chunks(data, len(head), workers * CHUNKS_PER_WORKER)
     _JOB.clear()
     _JOB.update(
-        data=data, head=head, params=params, excluded=excluded, tickets=tickets,
-        risk=risk_map(files) if params["mode"] == "audit" else None,
+        data=data, params=params, risk=risk or {}, excluded=excluded, prk=tickets.prk, tickets=tickets,
         inspectors=inspectors, experts=experts, experts_spec=params["experts"],
     )
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:
-        # rows in order across chunk boundaries (inside a chunk iter_rows checks it)
-        edges = [_first_last(s) for s in spans]
-        for (_, last), (first, _) in zip(edges, edges[1:], strict=False):
-            if not last.encode() < first.encode():
-                raise _Fallback
-        counted = pool.map(_count, spans, chunksize=1)
-        if any(isinstance(c, str) for c in counted):
-            raise _Fallback
-        labels = [s["label"] for s in params["strata"]]
-        before = {label: sum(c[0].get(label, 0) for c in counted) for label in labels}
-        after = {label: sum(c[1].get(label, 0) for c in counted) for label in labels}
-        counts = [
-            StratumCount(s["label"], before[s["label"]], after[s["label"]], k_of(s, after[s["label"]]))
-            for s in params["strata"]
-        ]
-        k = {c.label: c.k for c in counts}
-        selector = StreamingSelector(k)
-        units: dict[str, str] = {}
-        for part in pool.imap_unordered(_select, [(k, span) for span in spans]):
-            if isinstance(part, str):
-                raise _Fallback
-            for label, heap in part:
-                for _neg, c, t, unit in heap:
-                    selector.add(c, label, t)
-                    units[c] = unit
-        selected, cutoffs = selector.result()
-        units = {s.code: units[s.code] for s in selected}
-        rules = Rules.make(params, len(selected), sum(1 for i in inspectors if i.qualified))
-        todo = [(s.code, units[s.code]) for s in selected]
-        prepared = prepare(pool, rules, todo, workers)
-    _JOB.clear()
-
-    lines, failure = form_groups(selected, units, prepared, inspectors, rules, Ranker(tickets.prk))
-    return engine.outcome(key, canon, lines, failure, counts, cutoffs, selected)
+    try:
+        with _pool(workers) as pool:
+            fused = _fused(pool, params, spans)
+            if fused is not None:
+                counts, selector, units = fused
+                selected, cutoffs = selector.result()
+                rules = Rules.make(params, len(selected), sum(1 for i in inspectors if i.qualified))
+                prepared = prepare(pool, rules, [(s.code, units[s.code]) for s in selected], workers)
+                lines, failure = form_groups(selected, units, prepared, inspectors, rules, Ranker(tickets.prk))
+    finally:
+        _JOB.clear()
+    if fused is not None:
+        return engine.outcome(key, canon, lines, failure, counts, cutoffs, selected)
+    population = scan(params, data, risk, workers)  # the steps apart (or the engine, below)
+    if population is None:
+        raise _Fallback
+    return run(params, files, excluded, tickets, key, canon, population, workers)

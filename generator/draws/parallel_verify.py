@@ -1,29 +1,39 @@
-"""The draw re-run of ``verify_task`` on all cores (gongshi side only; speed only).
+"""The scan and the draw re-run of ``verify_task`` on all cores (gongshi side only; speed only).
 
-``generator/protocol/verify.verify_task(..., draw_fn=draw_for_verify)`` re-runs the draw as
-``engine.draw`` does over the verifier's one scan of ``directory.csv``, with the inspector
-rankings and experts of the selected enterprises on all cores (:mod:`.parallel`); equal to
-``engine.draw`` byte for byte (small selections and anything unusual: the engine itself). The standalone ``verify.py`` stays single-process and
-stdlib-only: it never imports this module.
+``generator/protocol/verify.verify_task(..., draw_fn=draw_for_verify)`` scans ``directory.csv``
+with ``draw_for_verify.scan_directory`` (:func:`scan_for_verify`: :func:`.parallel.scan`, equal
+to ``scan.scan_directory``) and re-runs the draw over that one scan as ``engine.draw`` does, with
+the tickets, the inspector rankings and the experts on all cores (:func:`.parallel.run`); equal
+to ``engine.draw`` byte for byte (small directories and anything unusual: the engine itself).
+The standalone ``verify.py`` stays single-process and stdlib-only: it never imports this module.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Mapping, Sequence
 
 from ..protocol import engine
-from ..protocol.canonical import parse_csv
 from ..protocol.derive import excluded_codes
 from ..protocol.engine import DrawOutcome
-from ..protocol.groups import Ranker, Rules, experts_from_rows, inspectors_from_rows
 from ..protocol.params import validate_params
-from ..protocol.scan import RECORD, Population, apply_exclusions, stratum_counts
-from ..protocol.selection import StreamingSelector, select_records
+from ..protocol.scan import Population, scan_directory
 from ..protocol.tickets import Tickets
 from . import parallel
 
-MIN_SELECTED = 500  # below this the pool costs more than it saves
+MIN_MEMBERS = 50_000  # below this (population members, or directory rows) the pool costs more than it saves
+
+
+def scan_for_verify(params: Mapping, data: bytes, risk: Mapping[str, str] | None = None) -> Population:
+    """``scan.scan_directory`` on all cores (same population; same error, from the single scan)."""
+    workers = parallel.default_workers()
+    if workers >= 2 and data.count(b"\n") - 1 >= MIN_MEMBERS:
+        try:
+            population = parallel.scan(params, data, risk, workers)
+        except Exception:  # noqa: BLE001 — the single scan decides (same result or same error)
+            population = None
+        if population is not None:
+            return population
+    return scan_directory(params, data, risk)
 
 
 def draw_for_verify(
@@ -31,14 +41,13 @@ def draw_for_verify(
     numbers: Sequence[Sequence[str]], population: Population | None = None,
     workers: int | None = None,
 ) -> DrawOutcome:
-    """``engine.draw(..., population=population)`` with the inspector rankings and experts of
-    the selected enterprises computed on all cores (:func:`.parallel.prepare`).
+    """``engine.draw(..., population=population)`` with the tickets, the inspector rankings and
+    the experts computed on all cores (:func:`.parallel.run`).
 
-    The selection runs here over the caller's scan (``population``), exactly as in
-    ``engine.draw``; without a scan, on one core, for a small selection or anything unusual
-    (an error), the engine itself runs, so errors and their messages are the engine's."""
+    Without a scan, on one core, for a small population or anything unusual (an error), the
+    engine itself runs, so errors and their messages are the engine's."""
     workers = workers or parallel.default_workers()
-    if population is None or workers < 2:
+    if population is None or workers < 2 or len(population) < MIN_MEMBERS:
         return engine.draw(params, files, exclusions, code, numbers, population=population)
     try:
         return _draw(params, files, exclusions, code, numbers, population, workers)
@@ -47,7 +56,11 @@ def draw_for_verify(
         return engine.draw(params, files, exclusions, code, numbers, population=population)
 
 
-class _Small(Exception):
+# verify_task's one scan of directory.csv (speed only; see protocol.verify.verify_task)
+draw_for_verify.scan_directory = scan_for_verify  # type: ignore[attr-defined]
+
+
+class _Declined(Exception):
     pass
 
 
@@ -55,35 +68,9 @@ def _draw(
     params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes,
     numbers: Sequence[Sequence[str]], population: Population, workers: int,
 ) -> DrawOutcome:
-    """``engine.draw`` step by step (same functions, same order), the group stage from
-    :mod:`.parallel`."""
+    """``engine.draw`` step by step (same functions, same order) over the caller's scan."""
     if validate_params(params):
-        raise _Small
-    if len(numbers) != len(params["sources"]):
-        raise _Small
+        raise _Declined
     canon, key = engine.key_of(params["sources"], numbers)
     tickets = Tickets(code, key)
-    ex = apply_exclusions(population, excluded_codes(exclusions))
-    counts = stratum_counts(params, population, ex)
-    selector = StreamingSelector({c.label: c.k for c in counts})
-    select_records(
-        selector, population.labels, population.records, population.stratum, ex.members,
-        tickets.prk, RECORD,
-    )
-    selected, cutoffs = selector.result()
-    if len(selected) < MIN_SELECTED:
-        raise _Small
-    units = {s.code: population.unit_of(population.index(s.code)) for s in selected}
-    inspectors = inspectors_from_rows(parse_csv("roster.csv", files["roster.csv"]))
-    experts = experts_from_rows(parse_csv("experts.csv", files["experts.csv"]))
-    rules = Rules.make(params, len(selected), sum(1 for i in inspectors if i.qualified))
-    job = parallel._JOB
-    job.clear()
-    job.update(tickets=tickets, inspectors=inspectors, experts=experts, experts_spec=params["experts"])
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            prepared = parallel.prepare(pool, rules, [(s.code, units[s.code]) for s in selected], workers)
-    finally:
-        job.clear()
-    lines, failure = parallel.form_groups(selected, units, prepared, inspectors, rules, Ranker(tickets.prk))
-    return engine.outcome(key, canon, lines, failure, counts, cutoffs, selected)
+    return parallel.run(params, files, excluded_codes(exclusions), tickets, key, canon, population, workers)

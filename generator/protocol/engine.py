@@ -22,6 +22,7 @@ from .encoding import sha256_hex
 from .errors import ProtocolError
 from .exclusions import exclusions_commitment
 from .groups import (
+    Ranker,
     Rules,
     experts_from_rows,
     form_group,
@@ -34,7 +35,7 @@ from .params import params_bytes, validate_params
 from .reassign import reassign_lines
 from .refusals import commit_refusals
 from .scan import RECORD, Population, apply_exclusions, scan_directory, scan_files, stratum_counts
-from .selection import KeyedTickets, StreamingSelector, rank_inspectors, select_records
+from .selection import KeyedTickets, StreamingSelector, select_records
 from .sources import canonical_numbers, key_string
 from .tickets import Tickets
 
@@ -193,18 +194,19 @@ def draw(
     ex = apply_exclusions(population, excluded)
     counts = stratum_counts(params, population, ex)  # N_s and k_s
     selector = StreamingSelector({c.label: c.k for c in counts})
-    select_records(  # tickets over the scanned members, bounded heaps
+    fed = select_records(  # tickets over the scanned members, bounded heaps
         selector, population.labels, population.records, population.stratum, ex.members,
         tickets.prk, RECORD,
     )
     selected, cutoffs = selector.result()
-    units = {s.code: population.unit_of(population.index(s.code)) for s in selected}
+    units = {s.code: population.unit_of(fed[s.code]) for s in selected}
 
     inspectors = inspectors_from_rows(parse_csv("roster.csv", files["roster.csv"]))
     experts = experts_from_rows(parse_csv("experts.csv", files["experts.csv"]))
     qualified = sum(1 for i in inspectors if i.qualified)
     rules = Rules.make(params, len(selected), qualified)
     fast = KeyedTickets(tickets)  # the same tickets, faster (speed only)
+    ranker = Ranker(tickets.prk)  # the ranking of groups.ranking, faster (speed only)
     loads: dict[str, int] = {}
     lines: list[Line] = []
     failure: str | None = None
@@ -218,8 +220,8 @@ def draw(
         if unit not in pools:
             pools[unit] = in_scope_pool(inspectors, unit, rules)
         group = form_group(
-            rank_inspectors(fast, s.code, pools[unit]), s.code, unit, loads, rules,
-            full=lambda code=s.code: rank_inspectors(fast, code, inspectors),
+            ranker.rank(s.code, pools[unit]), s.code, unit, loads, rules,
+            full=lambda code=s.code: ranker.rank(code, inspectors),
         )
         picked = pick_experts(fast, s.code, experts, params["experts"])
         failure = record_group(s, group, picked, loads, lines)

@@ -6,13 +6,16 @@
 per (unit, stratum) the member count. ``announce``, ``commit_refusals``, ``draw`` and
 ``verify_task`` all work from that record, so the directory is parsed once per operation.
 
-Speed only: the fast path works a few MiB at a time with whole-chunk C operations (UTF-8
-decoding, splitting, one regular expression over the chunk's codes, column-wise sets of the
-distinct values of each column checked once with :func:`.canonical.parse_field`). Whatever it
-does not accept it hands to the reference path (``iter_rows`` + ``assign_strata``), which then
-raises the exact error of ``iter_rows`` — or, if the fast path was merely cautious, returns the
-same record. ``tests/test_protocol_scan.py`` checks both paths against the per-pass functions
-of :mod:`.derive`.
+Speed only: the fast path (:class:`_Scanner`) works a few MiB at a time with whole-chunk C
+operations on bytes (UTF-8 decoding, one split, the codes checked column-wise by
+:func:`codes_valid`, one byte translation that shows every text field valid — else the
+distinct values of each column are checked once with :func:`.canonical.parse_field` — and
+strata memoised on the values the conditions name). Whatever it does not accept it hands to
+the reference path (``iter_rows`` + ``assign_strata``), which then raises the exact error of
+``iter_rows`` — or, if the fast path was merely cautious, returns the same record. It can also
+scan spans of rows apart (:func:`scan_lines`, for the parallel draw) whose records
+:func:`merge` joins. ``tests/test_protocol_scan.py`` and ``tests/test_protocol_fastscan.py``
+check both paths against the per-pass functions of :mod:`.derive` and the field rules.
 """
 
 from __future__ import annotations
@@ -23,20 +26,17 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import lt
+from operator import add, lt, mul
 
 from .canonical import SCHEMAS, header, iter_rows, parse_csv, parse_field
-from .encoding import USCC_ALPHABET
+from .encoding import USCC_ALPHABET, USCC_WEIGHTS
 from .params import DIRECTORY_COLUMNS, assign_strata, stratum_of
 from .selection import k_of
 
 RECORD = 19  # bytes per member in Population.records: the 18 ASCII code bytes, then 0x01
-_CHUNK = 1 << 22  # bytes of directory.csv per fast-path chunk
+_CHUNK = 1 << 18  # bytes of directory.csv per fast-path chunk (small: its objects stay in the caches)
 _ACCEPTED_MAX = 65_536  # distinct accepted values remembered per column
 _LABEL_MEMO_MAX = 65_536
-_G = "[0-9A-HJ-NPQRTUWXY]"
-_CODES_RE = re.compile(f"(?:{_G}{{2}}[0-9]{{6}}{_G}{{10}},)*")  # §13 grammar, each code + ","
-_TO_BASE34 = str.maketrans(USCC_ALPHABET, "0123456789abcdefghijklmnopqrstu")
 _COLUMNS = ("code",) + DIRECTORY_COLUMNS + ("risk",)  # row positions the conditions name
 
 
@@ -188,81 +188,236 @@ def _fast(params: Mapping, data: bytes, risk: Mapping[str, str]) -> Population:
     head = header("directory.csv")
     if not data.startswith(head) or not data.endswith(b"\n"):
         raise _Decline
-    labels = [s["label"] for s in params["strata"]]
+    if len(data) == len(head):
+        return _empty([s["label"] for s in params["strata"]])
+    return _scan_span(params, data, len(head), len(data), risk).finish()
+
+
+def scan_lines(
+    params: Mapping, data: bytes, start: int, stop: int, risk: Mapping[str, str] | None = None,
+) -> tuple[Population, bytes, bytes] | None:
+    """The fast path over the rows ``data[start:stop]`` of ``directory.csv`` (``start`` at the
+    start of a row after the header, ``stop`` just after an LF): its :class:`Population` and
+    the first and last code of those rows (so that a caller can check the order across spans,
+    see :func:`merge`); ``None`` when the fast path declines (the caller then scans the whole
+    file with :func:`scan_directory`, which gives the exact error or the same record)."""
+    if not 0 < start < stop <= len(data) or data[start - 1:start] != b"\n" or data[stop - 1:stop] != b"\n":
+        return None
+    try:
+        scanner = _scan_span(params, data, start, stop, risk or {})
+    except _Decline:
+        return None
+    return scanner.finish(), scanner.first, scanner.last
+
+
+def merge(labels: list[str], parts: Iterable[Population]) -> Population:
+    """The population of consecutive spans of one file (each from :func:`scan_lines`), equal
+    to the scan of the whole (units numbered in order of first appearance)."""
     pop = _empty(labels)
-    conditions = list(params["population"]) + [c for s in params["strata"] for c in s["when"]]
-    used = sorted({_COLUMNS.index(c["column"]) for c in conditions})
-    names = [_COLUMNS[i] for i in used]
-    index = {label: j for j, label in enumerate(labels)}
-    kinds = [kind for _, kind in SCHEMAS["directory.csv"]]
-    accepted: list[set[str]] = [set() for _ in kinds]
-    memo: dict[tuple, int] = {}
     unit_idx: dict[str, int] = {}
-    prev: str | None = None
-    pos, size = len(head), len(data)
-    while pos < size:
-        end = size - 1 if pos + _CHUNK >= size else data.index(b"\n", pos + _CHUNK)
+    for part in parts:
+        remap = []
+        for name in part.unit_names:
+            if name not in unit_idx:
+                unit_idx[name] = len(pop.unit_names)
+                pop.unit_names.append(name)
+            remap.append(unit_idx[name])
+        pop.records += part.records
+        pop.stratum.extend(part.stratum)
+        if remap == list(range(len(remap))):
+            pop.unit.extend(part.unit)
+        else:
+            pop.unit.extend(array("I", map(remap.__getitem__, part.unit)))
+        for (u, s), n in part.per_unit.items():
+            pop.per_unit[(remap[u], s)] += n
+        pop.n_before = [a + b for a, b in zip(pop.n_before, part.n_before, strict=True)]
+        pop.rows += part.rows
+    return pop
+
+
+def _scan_span(params: Mapping, data: bytes, start: int, stop: int, risk: Mapping[str, str]) -> _Scanner:
+    scanner = _Scanner(params, risk)
+    pos = start
+    while pos < stop:
+        end = stop - 1 if pos + _CHUNK >= stop else data.index(b"\n", pos + _CHUNK)
+        scanner.feed(data[pos:end])
+        pos = end + 1
+    return scanner
+
+
+# Bytes that may stand in a field without any further check (speed only): printable ASCII but
+# the quote, LF, UTF-8 continuation bytes, and the lead bytes E4–E9 (U+4000–U+9FFF: CJK
+# ideographs, no decomposition, combining class 0). In valid UTF-8 every character starts with
+# a lead byte, so a chunk without any other byte holds only characters that are NFC in any
+# sequence, neither control, format nor white space but U+0020.
+# ``tests/test_protocol_fastscan.py`` checks these claims against ``unicodedata``.
+SAFE_BYTES = bytes([0x0A] + [b for b in range(0x20, 0x7F) if b != 0x22] + list(range(0x80, 0xC0))
+                   + list(range(0xE4, 0xEA)))
+# The same over decoded text, a few more blocks (CJK punctuation, full-width forms).
+SAFE_CHARS = "\n !#-~\u3001-\u3029\u4000-\u9fff\uff01-\uff5e"
+_UNSAFE_RE = re.compile(f"[^{SAFE_CHARS}]")
+_EDGE_SPACE_RE = re.compile(rb"(?:^|[,\n]) | (?:[,\n]|$)")
+# §13 grammar of a code, position by position (the check character is of the alphabet too).
+_ALPHABET = USCC_ALPHABET.encode("ascii")
+_CODE_BYTES = [_ALPHABET] * 2 + [b"0123456789"] * 6 + [_ALPHABET] * 10
+# GB 32100, one byte per code: position i < 17 maps a character of value v to v·3^i mod 31, the
+# check character to its value; a code is valid ⇔ the 18 bytes sum to 0 (mod 31).
+_WEIGHTED = [bytes.maketrans(_ALPHABET, bytes(v * w % 31 for v in range(31))) for w in USCC_WEIGHTS]
+_WEIGHTED.append(bytes.maketrans(_ALPHABET, bytes(range(31))))
+_MOD31 = bytes(b % 31 for b in range(256))
+
+
+def codes_valid(joined: bytes, n: int) -> bool:
+    """Whether ``joined`` is ``n`` codes of the §13 grammar with valid GB 32100 check characters,
+    LF between them (speed only: the same verdict as :func:`.encoding.is_uscc` on each).
+
+    Column-wise over the codes with C-level byte operations: position i of every code is
+    ``joined[i::19]``; the weighted values of the 18 positions are added lane-wise in one big
+    integer (one byte per code; reduced mod 31 before a lane could exceed 255)."""
+    if n <= 0 or len(joined) != 19 * n - 1 or joined[18::19] != b"\n" * (n - 1):
+        return False
+    for i, allowed in enumerate(_CODE_BYTES):
+        if joined[i::19].translate(None, allowed):
+            return False
+    total = 0
+    for i, table in enumerate(_WEIGHTED):
+        total += int.from_bytes(joined[i::19].translate(table), "big")
+        if i in (7, 14):  # at most 8·30 = 240, then 30 + 7·30 = 240, then 30 + 3·30 = 120
+            total = int.from_bytes(total.to_bytes(n, "big").translate(_MOD31), "big")
+    return total.to_bytes(n, "big").translate(_MOD31).count(0) == n
+
+
+class _Scanner:
+    """The fast path's state over consecutive chunks of rows of one ``directory.csv``.
+
+    Each chunk is cut by C-level operations on bytes: one split at commas, each LF kept at the
+    start of the next row's first field (with the codes found between every two LFs and 7·rows
+    fields, every row has exactly 7 fields); the codes checked by :func:`codes_valid`; one byte
+    translation (:data:`SAFE_BYTES`, then :data:`SAFE_CHARS`) that shows every text field valid,
+    else each distinct value of a column is checked once by :func:`.canonical.parse_field`; the
+    dates checked once per distinct value; strata memoised on the values of the columns the
+    conditions name, comma-joined (values hold no comma).
+    """
+
+    def __init__(self, params: Mapping, risk: Mapping[str, str]) -> None:
+        self.params = params
+        self.risk = risk
+        self.labels = [s["label"] for s in params["strata"]]
+        self.index = {label: j for j, label in enumerate(self.labels)}
+        conditions = list(params["population"]) + [c for s in params["strata"] for c in s["when"]]
+        self.used = sorted({_COLUMNS.index(c["column"]) for c in conditions})
+        self.names = [_COLUMNS[i] for i in self.used]
+        self.kinds = [kind for _, kind in SCHEMAS["directory.csv"]]
+        self.accepted: list[set[bytes]] = [set() for _ in self.kinds]
+        self.memo: dict[bytes, int] = {}  # the used columns' values, comma-joined → stratum or -1
+        self.unit_idx: dict[bytes, int] = {}
+        self.pop = _empty(self.labels)
+        self.counts: Counter = Counter()  # unit index × strata + stratum index → members
+        self.first = b""
+        self.last = b""
+
+    def feed(self, raw: bytes) -> None:
+        """One chunk: whole rows, LF between them, none at the end."""
         try:
-            text = data[pos:end].decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise _Decline from None
-        pos = end + 1
-        if set(map(str.count, text.split("\n"), repeat(","))) != {6}:  # 7 fields on every line
-            raise _Decline
-        flat = text.replace("\n", ",").split(",")
+        plain = not raw.translate(None, SAFE_BYTES) or _UNSAFE_RE.search(text) is None
         del text
-        cols = [flat[c::7] for c in range(7)]
+        if plain and b" " in raw and _EDGE_SPACE_RE.search(raw) is not None:
+            plain = False
+        rows = raw.count(b"\n") + 1
+        flat = raw.replace(b"\n", b",\n").split(b",")
+        if len(flat) != 7 * rows:
+            raise _Decline
+        cols = [flat[c::7] if c in (0, 4, 5) or c in self.used or not plain else None for c in range(7)]
         del flat
+        # code column: each field after the first starts with the LF that ends the row before.
         codes = cols[0]
-        # code column: the §13 grammar by one regex, the GB 32100 check character per code
-        joined = ",".join(codes) + ","
-        if _CODES_RE.fullmatch(joined) is None:
+        joined = b"".join(codes)
+        if not codes_valid(joined, rows):
             raise _Decline
-        rev = joined[::-1].translate(_TO_BASE34).split(",")  # each code reversed; order reversed
-        want = "".join([USCC_ALPHABET[-int(r[1:], 34) % 31] for r in rev[1:]])
-        if want[::-1] != joined[17::19]:
+        first = codes[0]
+        if self.last and not self.last < first:
             raise _Decline
-        # strictly ascending codes (18 ASCII characters each: str order = byte order)
-        if (prev is not None and not prev < codes[0]) or not all(map(lt, codes, codes[1:])):
+        if rows > 1 and not (first < codes[1][1:] and all(map(lt, codes[1:], codes[2:]))):
             raise _Decline
-        prev = codes[-1]
+        if not self.first:
+            self.first = first
+        self.last = codes[-1].lstrip(b"\n")
         # every other column: each distinct value checked once by the reference field rule
-        for c in range(1, len(kinds)):
-            seen = accepted[c]
+        for c in range(1, 7):
+            if plain and self.kinds[c] == "text":
+                continue
+            seen = self.accepted[c]
             for value in set(cols[c]) - seen:
                 try:
-                    parse_field(kinds[c], value)
+                    parse_field(self.kinds[c], value.decode("utf-8"))
                 except ValueError:
                     raise _Decline from None
                 if len(seen) < _ACCEPTED_MAX:
                     seen.add(value)
-        pop.rows += len(codes)
-        # strata: the label depends only on the columns the conditions name (params.labeller)
-        named = [cols[i] if i < 7 else tuple(risk.get(code, "") for code in codes) for i in used]
-        keys = list(zip(*named, strict=True)) if named else [()] * len(codes)
-        if len(memo) > _LABEL_MEMO_MAX:
-            memo.clear()
-        for key in set(keys) - memo.keys():
-            label = stratum_of(params, dict(zip(names, key, strict=True)))
-            memo[key] = -1 if label is None else index[label]
-        strata = list(map(memo.__getitem__, keys))
-        del keys, named
+        self.pop.rows += rows
+        strata = self._strata(cols, joined)
         units = cols[4]
         if -1 in strata:  # keep the population members
-            mask = [s >= 0 for s in strata]
+            mask = list(map((-1).__ne__, strata))
             codes = list(compress(codes, mask))
             strata = list(compress(strata, mask))
             units = list(compress(units, mask))
-        for unit in dict.fromkeys(units):  # unit indices in order of first appearance
-            if unit not in unit_idx:
-                unit_idx[unit] = len(pop.unit_names)
-                pop.unit_names.append(unit)
-        units = list(map(unit_idx.__getitem__, units))
-        if codes:
-            pop.records += ("\x01".join(codes) + "\x01").encode("ascii")
-        pop.stratum.extend(strata)
-        pop.unit.extend(units)
-        pop.per_unit.update(zip(units, strata, strict=True))
-        for s, n in Counter(strata).items():
+        if not codes:
+            return
+        unit_idx, names = self.unit_idx, self.pop.unit_names
+        try:
+            units = list(map(unit_idx.__getitem__, units))
+        except KeyError:
+            for unit in dict.fromkeys(units):  # unit indices in order of first appearance
+                if unit not in unit_idx:
+                    unit_idx[unit] = len(names)
+                    names.append(unit.decode("utf-8"))
+            units = list(map(unit_idx.__getitem__, units))
+        records = b"".join(codes)
+        if records.startswith(b"\n"):
+            records = records[1:]
+        self.pop.records += records.replace(b"\n", b"\x01") + b"\x01"
+        self.pop.stratum.extend(strata)
+        self.pop.unit.extend(units)
+        width = len(self.labels)
+        self.counts.update(map(add, map(mul, units, repeat(width)), strata) if width > 1 else units)
+
+    def _strata(self, cols: list, joined: bytes) -> list[int]:
+        """Stratum index per row (-1: not a member): the label depends only on the columns the
+        conditions name (:func:`.params.labeller`)."""
+        named = [cols[i] if i < 7 else self._risk(joined) for i in self.used]
+        if not named:
+            keys: Iterable[bytes] = repeat(b"", len(cols[0]))
+        else:
+            keys = named[0]
+            for col in named[1:]:  # values hold no comma: the joined key is unambiguous
+                keys = list(map(add, map(add, keys, repeat(b",")), col))
+        memo = self.memo
+        try:
+            return list(map(memo.__getitem__, keys))
+        except KeyError:
+            pass
+        if len(memo) > _LABEL_MEMO_MAX:
+            memo.clear()
+        keys = list(keys) if named else [b""] * len(cols[0])
+        for key in set(keys) - memo.keys():
+            values = key.decode("utf-8").split(",") if named else []
+            label = stratum_of(self.params, dict(zip(self.names, values, strict=True)))
+            memo[key] = -1 if label is None else self.index[label]
+        return list(map(memo.__getitem__, keys))
+
+    def _risk(self, joined: bytes) -> list[bytes]:
+        get = self.risk.get
+        return [get(code, "").encode("utf-8") for code in joined.decode("ascii").split("\n")]
+
+    def finish(self) -> Population:
+        pop, width = self.pop, len(self.labels)
+        for key, n in self.counts.items():
+            u, s = divmod(key, width)
+            pop.per_unit[(u, s)] += n
             pop.n_before[s] += n
-    return pop
+        self.counts = Counter()
+        return pop

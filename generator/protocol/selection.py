@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
+from math import isqrt
 
 from .params import ratio_fraction
 from .tickets import TicketLabels
@@ -101,48 +104,109 @@ def rank_inspectors(tickets: KeyedTickets, code: str, inspectors: Sequence) -> l
     return [inspectors[n] for _, _, n in keyed]
 
 
+INFINITE = b"\xff" * 33  # a bound above every ticket (bytes order: a 33-byte string of 0xff)
+_BATCH = 1 << 10  # tickets per batch of candidates() (small: its objects stay in the caches)
+
+
+def bounds_for(ks: Sequence[int], ns: Sequence[int]) -> list[bytes]:
+    """Per stratum (``k`` to select of ``n`` members) a ticket bound that about ``k + 8√k + 64``
+    of ``n`` uniform tickets fall below, so that fewer than ``k`` fall below it only with
+    negligible probability. Speed only: :func:`select_records` is exact whatever the bounds."""
+    out = []
+    for k, n in zip(ks, ns, strict=True):
+        m = k + 8 * isqrt(k) + 64
+        if k <= 0:
+            out.append(b"")  # no ticket is below the empty string
+        elif m >= n:
+            out.append(INFINITE)
+        else:
+            out.append(((m << 256) // n + 1).to_bytes(32, "big"))
+    return out
+
+
+def candidates(
+    records: bytes, stratum: Sequence[int], lo: int, hi: int, bounds: Sequence[bytes],
+    skip: Container[int], prk: bytes, width: int,
+) -> list[tuple[int, bytes]]:
+    """``(i, ticket)`` for the members ``lo ≤ i < hi`` of a scanned population (see
+    :func:`select_records`) not in ``skip`` whose ticket is below ``bounds[stratum[i]]``.
+
+    Speed only: each ticket is ``HMAC(PRK, record)`` (§6.2 with L = 32: the record is the code
+    then 0x01) from pre-keyed SHA-256 states, computed a batch at a time by C-level ``map``
+    over hash objects, and compared with its bound without a Python-level step per member."""
+    inner, outer = hmac_states(prk)
+    cls = type(inner)
+    copy, update, digest = cls.copy, cls.update, cls.digest
+    bound_of, below = bounds.__getitem__, bytes.__lt__
+    out: list[tuple[int, bytes]] = []
+    for a in range(lo, hi, _BATCH):
+        b = min(hi, a + _BATCH)
+        n = b - a
+        chunk = bytes(records[width * a:width * b])
+        inner_h = list(map(copy, repeat(inner, n)))
+        parts = chunk.split(b"\x01")
+        if len(parts) == n + 1 and chunk[width - 1::width] == b"\x01" * n:  # code ‖ 0x01 each
+            deque(map(update, inner_h, parts), 0)
+            deque(map(update, inner_h, repeat(b"\x01", n)), 0)
+        else:
+            deque(map(update, inner_h, map(chunk.__getitem__, map(slice, range(0, width * n, width),
+                                                                  range(width, width * n + width, width)))), 0)
+        del parts
+        outer_h = list(map(copy, repeat(outer, n)))
+        deque(map(update, outer_h, map(digest, inner_h)), 0)
+        del inner_h
+        tickets = list(map(digest, outer_h))
+        del outer_h
+        for i in compress(range(a, b), map(below, tickets, map(bound_of, stratum[a:b]))):
+            if i not in skip:
+                out.append((i, tickets[i - a]))
+    return out
+
+
 def select_records(
     selector: StreamingSelector, labels: Sequence[str], records: bytes, stratum: Sequence[int],
-    skip: Container[int], prk: bytes, width: int,
-) -> None:
+    skip: Collection[int], prk: bytes, width: int,
+    find: Callable[[list[bytes]], Iterable[tuple[int, bytes]]] | None = None,
+) -> dict[str, int]:
     """Feed ``selector`` the members of a scanned population (see :class:`.scan.Population`):
     member ``i`` has stratum ``labels[stratum[i]]`` and ``records[width·i : width·(i+1)]`` =
-    its code in ASCII then ``0x01``; members in ``skip`` (excluded) are left out.
+    its code in ASCII then ``0x01``; members in ``skip`` (excluded) are left
+    out. Returns ``{code: i}`` of the members fed.
 
-    Same heaps as :meth:`StreamingSelector.add` per member (speed only): the ticket is
-    ``HMAC(PRK, code ‖ 0x01)`` (§6.2 with L = 32) from pre-keyed SHA-256 states, and a member
-    whose ticket is above the largest ticket kept in a full heap is dropped at once (it cannot
-    be among the k smallest ``(ticket, code)``; a tie on the ticket goes the full way).
+    Same result as :meth:`StreamingSelector.add` per member (speed only): only the members
+    whose ticket is below a bound per stratum (:func:`bounds_for`, :func:`candidates`) are
+    fed, the ``k`` smallest ``(ticket, code)`` of each stratum. When at least ``k`` members of a
+    stratum are below its bound, its ``k`` smallest are among them; otherwise (improbable) that
+    stratum is searched again without a bound. ``find(bounds)`` returns the candidates of
+    every member (default: :func:`candidates` in this process; the parallel draw spreads them
+    over processes).
     """
-    inner, outer = hmac_states(prk)
     ks = [selector.k[label] for label in labels]
-    heaps = [selector._heaps[label] for label in labels]
-    worst = [h[0][2] if h and len(h) >= k else None for h, k in zip(heaps, ks, strict=True)]
-    push, replace = heapq.heappush, heapq.heapreplace
-    frombytes = int.from_bytes
-    for i, s in enumerate(stratum):
-        k = ks[s]
-        if k == 0 or i in skip:
-            continue
-        start = width * i
-        rec = records[start:start + width]
-        h = inner.copy()
-        h.update(rec)
-        o = outer.copy()
-        o.update(h.digest())
-        t = o.digest()
-        w = worst[s]
-        if w is not None and t > w:
-            continue
-        heap = heaps[s]
-        item = (-((frombytes(t, "big") << 144) | frombytes(rec[:-1], "big")), rec[:-1].decode("ascii"), t)
-        if len(heap) < k:
-            push(heap, item)
-            if len(heap) == k:
-                worst[s] = heap[0][2]
-        elif item[0] > heap[0][0]:
-            replace(heap, item)
-            worst[s] = heap[0][2]
+    ns = [stratum.count(j) for j in range(len(labels))]
+    for i in skip:
+        ns[stratum[i]] -= 1
+    if find is None:
+        def find(bounds: list[bytes]) -> Iterable[tuple[int, bytes]]:
+            return candidates(records, stratum, 0, len(stratum), bounds, skip, prk, width)
+
+    bounds = bounds_for(ks, ns)
+    per: list[list[tuple[int, bytes]]] = [[] for _ in labels]
+    for i, t in find(bounds):
+        per[stratum[i]].append((i, t))
+    short = [j for j, items in enumerate(per) if len(items) < ks[j] and bounds[j] != INFINITE]
+    if short:
+        for j in short:
+            per[j] = []
+        for i, t in find([INFINITE if j in short else b"" for j in range(len(labels))]):
+            per[stratum[i]].append((i, t))
+    fed: dict[str, int] = {}
+    for j, items in enumerate(per):
+        items.sort(key=lambda it: (it[1], bytes(records[width * it[0]:width * it[0] + width - 1])))
+        for i, t in items[:ks[j]]:
+            code = bytes(records[width * i:width * i + width - 1]).decode("ascii")
+            selector.add(code, labels[j], t)
+            fed[code] = i
+    return fed
 
 
 def select_naive(

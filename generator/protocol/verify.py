@@ -86,7 +86,9 @@ def verify_task(
 
     ``draw_fn``: speed only, a function equal to :func:`.engine.draw` byte for byte (same
     arguments, keyword ``population``) that re-runs the draw instead of it, e.g.
-    ``generator/draws/parallel_verify.py``; the standalone verifier never passes one."""
+    ``generator/draws/parallel_verify.py``; the standalone verifier never passes one. When it
+    carries an attribute ``scan_directory``, a function equal to :func:`.scan.scan_directory`
+    (same population, same error), that function makes the one scan of ``directory.csv``."""
     r = _Report()
     checks = _verify_task(r, files, announce, draw, reassigns, reveal, publish, earlier, referenced,
                           draw_fn or run_draw)
@@ -128,6 +130,7 @@ def _verify_task(
         r.same("announce.sources", announce["sources"], params["sources"], "公告条目的随机源与参数对象 ")
     inputs = announce.get("inputs", {})
     population = None  # the one scan of directory.csv, shared by every check and the draw re-run
+    scan = getattr(draw_fn, "scan_directory", None) or scan_directory
     for name in ("directory.csv", "roster.csv", "experts.csv"):
         data = files.get(name)
         if data is None:
@@ -139,7 +142,7 @@ def _verify_task(
                     risk = risk_of(params, files)
                 except ProtocolError:  # reported as risk.csv.canonical below (auditors' view)
                     risk = None
-                population = scan_directory(params, data, risk)
+                population = scan(params, data, risk)
             else:
                 parse_csv(name, data)
         except ProtocolError as exc:
