@@ -194,6 +194,9 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             midnight = dt.datetime.combine(self.view.as_of, dt.time(), dt.UTC)
             fastpath.write_sitemap(site, urls, self.view.as_of.isoformat(),
                                    calendar.timegm(midnight.timetuple()))
+        t = time.perf_counter()
+        downloads.write_results(site, self.model, self.view)
+        self.timings["downloads"] = self.timings.get("downloads", 0.0) + time.perf_counter() - t
         if self.config.search:
             t = time.perf_counter()
             records = fastpath.search_records(renderer)

@@ -58,3 +58,13 @@ def test_forbidden_values_read_column_wise_equal_the_objects():
     rules = leak.forbidden_values(model, view)
     assert rules == leak.forbidden_values(as_dict, view)
     assert rules["未公示企业名称"]
+
+
+
+@settings(max_examples=150)
+@given(st.sets(st.text("示例鸿绣超市有限", min_size=1, max_size=8), max_size=40),
+       st.sets(st.text("示例鸿绣超市有限", min_size=1, max_size=10), max_size=20))
+def test_inside_equals_the_set_of_substrings(names, containers):
+    substrings = {c[i:j] for c in containers for i in range(len(c))
+                  for j in range(i + 4, len(c) + 1)}
+    assert leak.inside(names, containers, 4) == {n for n in names if n in substrings}

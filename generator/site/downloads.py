@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 from ..model import Inspector, Model
 from . import labels
@@ -122,6 +123,8 @@ def task_records(view: v.PublicView) -> list[dict]:
 
 
 def build_downloads(model: Model, view: v.PublicView) -> dict[str, bytes]:
+    """The small downloads (bundles, log, verify.py, task list), given to MkDocs as files.
+    The results files, the large ones, are written by :func:`write_results`."""
     out: dict[str, bytes] = {}
     for tv in view.tasks:
         for name, content in tv.files.items():
@@ -129,22 +132,6 @@ def build_downloads(model: Model, view: v.PublicView) -> dict[str, bytes]:
     out.update(view.log_files)
     if view.verify_py:
         out["verify.py"] = view.verify_py
-    # each record is encoded once: the whole-office files join the tasks' rows and lines
-    csv_rows: list[str] = []
-    json_lines: list[str] = []
-    inspectors = _inspectors(model)
-    for tv in view.tasks:
-        records = result_records(model, tv, inspectors)
-        if not tv.published:
-            continue
-        rows = _csv_rows(records)
-        lines = [_json_line(rec) for rec in records]
-        csv_rows.append(rows)
-        json_lines += lines
-        out[f"data/{tv.task.id}/results.csv"] = _csv_file(rows)
-        out[f"data/{tv.task.id}/results.json"] = _json_list(lines)
-    out["data/results.csv"] = _csv_file("".join(csv_rows))
-    out["data/results.json"] = _json_list(json_lines)
     out["data/tasks.json"] = to_json(task_records(view))
     # the in-browser verifier's index of verifiable tasks
     out["draws/index.json"] = to_json({
@@ -155,3 +142,34 @@ def build_downloads(model: Model, view: v.PublicView) -> dict[str, bytes]:
                      "publish": dict(tv.publish) if tv.publish else None}
         for tv in view.tasks})
     return out
+
+
+def write_results(site_dir: Path, model: Model, view: v.PublicView) -> list[str]:
+    """``data/<task>/results.{csv,json}`` per published task and ``data/results.{csv,json}``
+    for the whole office, written straight into ``site_dir`` one task at a time (at province
+    scale they hold hundreds of megabytes). Each record is encoded once: the whole-office files
+    join the tasks' rows and lines. Returns the paths written, relative to ``site_dir``."""
+    written = ["data/results.csv", "data/results.json"]
+    (site_dir / "data").mkdir(parents=True, exist_ok=True)
+    inspectors = _inspectors(model)
+    first = True
+    with open(site_dir / "data/results.csv", "wb") as all_csv, \
+            open(site_dir / "data/results.json", "wb") as all_json:
+        all_csv.write(_csv_file(""))
+        for tv in view.tasks:
+            records = result_records(model, tv, inspectors)
+            if not tv.published:
+                continue
+            rows = _csv_rows(records)
+            lines = [_json_line(rec) for rec in records]
+            folder = site_dir / "data" / tv.task.id
+            folder.mkdir(exist_ok=True)
+            (folder / "results.csv").write_bytes(_csv_file(rows))
+            (folder / "results.json").write_bytes(_json_list(lines))
+            written += [f"data/{tv.task.id}/results.csv", f"data/{tv.task.id}/results.json"]
+            all_csv.write(rows.encode("utf-8"))
+            if lines:
+                all_json.write((("[\n" if first else ",\n") + ",\n".join(lines)).encode("utf-8"))
+                first = False
+        all_json.write(b"[]\n" if first else b"\n]\n")
+    return sorted(written)
