@@ -4,7 +4,7 @@
     .venv/bin/gongshi demo --scale province --out /tmp/prov
     .venv/bin/python bench/bench_load.py [--city /tmp/city] [--province /tmp/prov]
 
-Prints one JSON line per figure: {"name", "value", "unit", "target", "ok"}. Each load runs in a
+Prints one JSON line per figure: {"name", "value", "unit", "target" (``value <= n``), "ok"}. Each load runs in a
 fresh process, so its peak RSS is the load's own (portal + directory, nothing else). A folder
 that does not exist is skipped. Targets: a 5,000,000-row directory read in about 2 GB; the
 city's full build in 60 s (of which the directory is a part), the province's in 10 minutes.
@@ -51,17 +51,18 @@ def measure(name: str, folder: Path) -> list[dict]:
     wall_target, rss_target = TARGETS[name]
     rss = got["peak_kb"] / 1024
     rate = got["rows"] / got["wall"] if got["wall"] else 0.0
+    # "target" in the form bench/run.py judges; "ok" for this script's own exit status
     return [
         {"name": f"load.directory.{name}.rows", "value": got["rows"], "unit": "rows",
-         "target": None, "ok": got["errors"] == 0},
+         "ok": got["errors"] == 0},
         {"name": f"load.directory.{name}.wall", "value": round(got["wall"], 2), "unit": "s",
-         "target": wall_target, "ok": got["wall"] <= wall_target},
+         "target": f"value <= {wall_target}", "ok": got["wall"] <= wall_target},
         {"name": f"load.directory.{name}.rate", "value": round(rate), "unit": "rows/s",
-         "target": None, "ok": True},
+         "ok": True},
         {"name": f"load.directory.{name}.peak_rss", "value": round(rss, 1), "unit": "MB",
-         "target": rss_target, "ok": rss <= rss_target},
+         "target": f"value <= {rss_target}", "ok": rss <= rss_target},
         {"name": f"load.directory.{name}.values", "value": round(got["values"], 2), "unit": "s",
-         "target": None, "ok": got["iterated"] == got["rows"]},
+         "ok": got["iterated"] == got["rows"]},
     ]
 
 
@@ -73,9 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     for name, folder in (("city", args.city), ("province", args.province)):
         if not (folder / "directory").is_dir():
-            print(json.dumps({"name": f"load.directory.{name}", "value": None, "unit": "",
-                              "target": None, "ok": True, "skipped": f"no {folder}/directory"},
-                             ensure_ascii=False))
+            print(json.dumps({"name": f"load.directory.{name}", "unit": "", "ok": True,
+                              "skipped": f"no {folder}/directory"}, ensure_ascii=False))
             continue
         for figure in measure(name, folder):
             ok &= figure["ok"]

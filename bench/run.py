@@ -53,6 +53,8 @@ def judge(row: dict, target: str | None) -> str:
     """``✓``/``✗`` against ``target``, ``?`` when the figure is missing, ``""`` without target."""
     if not target:
         return ""
+    if not isinstance(target, str):  # a bare number: the script's own verdict decides
+        return {True: "✓", False: "✗"}.get(row.get("ok"), "?")
     m = _TARGET_RE.fullmatch(target)
     if m is None:
         return "?"
@@ -106,7 +108,7 @@ def table(rows: list[dict], quick: bool) -> str:
             others = f"ERROR {r['error']}; " + others
         if len(others) > OTHERS_MAX:
             others = others[: OTHERS_MAX - 1] + "…"
-        body.append([str(r.get("bench", "")), str(r.get("name", "")), *(_fmt(r[k]) if k in r else "" for k in MAIN_FIGURES), others, target, mark])
+        body.append([str(r.get("bench", "")), str(r.get("name", "")), *(_fmt(r[k]) if k in r else "" for k in MAIN_FIGURES), others, str(target), mark])
     widths = [max(_width(x) for x in col) for col in zip(head, *body, strict=True)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(head, widths, strict=True)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)) for row in body]
