@@ -109,3 +109,18 @@ def test_incremental_build_rewrites_the_search_index_when_a_name_changes(tmp_pat
     build_site(str(data), DEMO_AS_OF, out, incremental=True)
     assert tree_hashes(out) == tree_hashes(build_site(str(data), DEMO_AS_OF, tmp_path / "full"))
     assert (out / "search-index/meta.json").stat().st_ino != meta
+
+
+def test_fingerprints_from_the_workers_equal_the_parents(tmp_path):
+    """A full build's cache holds the fingerprints its workers computed; they are the ones
+    ``enterprise_fingerprints`` gives (else the next incremental build would reuse nothing)."""
+    from generator.site import fastpath, pages
+    from generator.site.source import load_view
+
+    out = tmp_path / "site"
+    build_site(str(ROOT / "data"), DEMO_AS_OF, out)
+    cache = fastpath.BuildCache.load(out)
+    model, view, _ = load_view(str(ROOT / "data"), DEMO_AS_OF)
+    renderer = pages.Renderer(model, view)
+    want = fastpath.task_fingerprints(renderer) | fastpath.enterprise_fingerprints(renderer)
+    assert cache is not None and cache.pages == want and len(want) > 400

@@ -110,29 +110,38 @@ def global_digest(renderer: pages.Renderer, shells: dict[str, Shell]) -> str:
     return h.hexdigest()
 
 
+def _task_digests(renderer: pages.Renderer) -> dict[str, str]:
+    """Per task, what an enterprise page shows of it (title, dates, type...)."""
+    return {tv.task.id: _h(tv.task, labels.directed(tv.task)) for tv in renderer.view.tasks}
+
+
+def _enterprise_fingerprint(renderer: pages.Renderer, task_fp: dict[str, str],
+                            code: str) -> str:
+    return _h(renderer.model.enterprises.get(code),
+              [(task_fp[h["tv"].task.id], h["result"]) for h in renderer.histories[code]])
+
+
 def enterprise_fingerprints(renderer: pages.Renderer) -> dict[str, str]:
     """Per enterprise page: a digest of everything its template reads besides the globals."""
-    model = renderer.model
-    task_fp = {tv.task.id: _h(tv.task, labels.directed(tv.task)) for tv in renderer.view.tasks}
-    out = {}
-    for code, history in renderer.histories.items():
-        out[f"enterprises/{code}/index.md"] = _h(
-            model.enterprises.get(code),
-            [(task_fp[h["tv"].task.id], h["result"]) for h in history])
-    return out
+    task_fp = _task_digests(renderer)
+    return {f"enterprises/{code}/index.md": _enterprise_fingerprint(renderer, task_fp, code)
+            for code in renderer.histories}
 
 
 def task_fingerprints(renderer: pages.Renderer) -> dict[str, str]:
     """Per task page: its view (files by digest), the listed enterprises, roster, log entries."""
     model = renderer.model
     roster = _h(model.inspectors, model.experts, model.items)
+    entries_of: dict[object, list] = {}
+    for e in renderer.log_entries:
+        entries_of.setdefault(e.get("task"), []).append(e)
     out = {}
     for tv in renderer.view.tasks:
         files = sorted((n, hashlib.sha256(b).hexdigest()) for n, b in tv.files.items())
         listed = [model.enterprises.get(line.code) for line in tv.listing or ()]
-        entries = [e for e in renderer.log_entries if e.get("task") == tv.task.id]
         out[f"tasks/{tv.task.id}/index.md"] = _h(
-            dataclasses.replace(tv, files={}), files, listed, roster, entries)
+            dataclasses.replace(tv, files={}), files, listed, roster,
+            entries_of.get(tv.task.id, []))
     return out
 
 
@@ -213,14 +222,18 @@ def _link_all(src_root: Path, dst_root: Path, rels: list[str]) -> None:
 _WORK: dict = {}  # set in the parent before the workers fork
 
 
-def _render_chunk(srcs: list[str]) -> list[leak.Leak]:
+def _render_chunk(srcs: list[str]) -> tuple[list[leak.Leak], dict[str, str]]:
     renderer: pages.Renderer = _WORK["renderer"]
     shells: dict[str, Shell] = _WORK["shells"]
     root: Path = _WORK["root"]
     scanner: leak.Scanner | None = _WORK["scanner"]
+    task_fp: dict[str, str] | None = _WORK["task_fp"]
     leaks: list[leak.Leak] = []
+    fps: dict[str, str] = {}
     made: set[Path] = set()
     for src in srcs:
+        if task_fp is not None and src.startswith("enterprises/"):
+            fps[src] = _enterprise_fingerprint(renderer, task_fp, src.split("/")[1])
         page = renderer.bulk(src)
         shell = shells[src.split("/", 1)[0]]
         data = shell.fill(page).encode("utf-8", errors="xmlcharrefreplace")
@@ -234,7 +247,7 @@ def _render_chunk(srcs: list[str]) -> list[leak.Leak]:
             text = shell.variable_text(page)
             leaks += leak.unique(scanner.scan_text(rel, text)
                                  + leak.personal_numbers(rel, text.encode("utf-8")))
-    return leaks
+    return leaks, fps
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
@@ -243,20 +256,25 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
 
 
 def render_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell], srcs: list[str],
-                scanner: leak.Scanner | None, workers: int | None = None) -> list[leak.Leak]:
-    """Render ``srcs`` into ``root``; returns the leaks found in what was filled in."""
+                scanner: leak.Scanner | None, workers: int | None = None,
+                fingerprint: bool = False) -> tuple[list[leak.Leak], dict[str, str]]:
+    """Render ``srcs`` into ``root``; returns the leaks found in what was filled in and, with
+    ``fingerprint``, the rendered enterprise pages' fingerprints (computed by the workers)."""
     workers = workers or os.cpu_count() or 1
-    _WORK.update(renderer=renderer, shells=shells, root=root, scanner=scanner)
+    _WORK.update(renderer=renderer, shells=shells, root=root, scanner=scanner,
+                 task_fp=_task_digests(renderer) if fingerprint else None)
     try:
         if workers <= 1 or len(srcs) < 200:
             return _render_chunk(srcs)
         size = max(50, min(1000, len(srcs) // (workers * 8) or 1))
         leaks: list[leak.Leak] = []
+        fps: dict[str, str] = {}
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers) as pool:
-            for found in pool.imap_unordered(_render_chunk, _chunks(srcs, size)):
+            for found, chunk_fps in pool.imap_unordered(_render_chunk, _chunks(srcs, size)):
                 leaks += found
-        return leaks
+                fps.update(chunk_fps)
+        return leaks, fps
     finally:
         _WORK.clear()
 
@@ -279,17 +297,23 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
     fingerprint; anything else is rendered (and scanned) again.
     """
     gd = global_digest(renderer, shells)
-    fps = task_fingerprints(renderer) | enterprise_fingerprints(renderer)
+    fps = task_fingerprints(renderer)
     reuse: list[str] = []
-    if previous is not None and previous_site is not None and previous.global_digest == gd:
-        scan_ok = scanner is None or previous.scan_digest == scanner.digest
-        if scan_ok:
-            reuse = [src for src, fp in fps.items() if previous.pages.get(src) == fp
-                     and (previous_site / output_path(src)).is_file()]
+    can_reuse = (previous is not None and previous_site is not None
+                 and previous.global_digest == gd
+                 and (scanner is None or previous.scan_digest == scanner.digest))
+    if can_reuse:
+        fps |= enterprise_fingerprints(renderer)
+        reuse = [src for src, fp in fps.items() if previous.pages.get(src) == fp  # type: ignore[union-attr]
+                 and (previous_site / output_path(src)).is_file()]  # type: ignore[operator]
     reused = set(reuse)
     _link_all(previous_site, root, [output_path(src) for src in reuse])  # type: ignore[arg-type]
     todo = [src for src in renderer.bulk_sources() if src not in reused]
-    leaks = render_bulk(root, renderer, shells, todo, scanner)
+    # nothing to reuse: the enterprise pages' fingerprints (for the next build) are computed by
+    # the workers that render them
+    leaks, rendered_fps = render_bulk(root, renderer, shells, todo, scanner,
+                                      fingerprint=not can_reuse)
+    fps |= rendered_fps
     cache = BuildCache(gd, scanner.digest if scanner else "", "", fps)
     return BulkResult(len(todo), len(reuse), leaks, cache)
 
