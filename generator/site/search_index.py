@@ -16,7 +16,8 @@ instead (records of enterprises are sorted by code).
 
 Layout under ``search-index/`` (all JSON):
 
-- ``meta.json``: sizes and the first code of each group of record chunks;
+- ``meta.json``: sizes, the query plan's costs, the separator ranges of :func:`segments` (the
+  browser code reads them from here) and the first code of each group of record chunks;
 - ``d/<b>.json``: dictionary bucket ``b = fnv1a32(term) % buckets``: term -> ``[df, ids]``
   (ids inline) or ``[df, n, ranges]`` (a frequent term: its ids are in ``p/<b>/<n>-<k>.json``,
   one file per range ``k`` of ``RANGE`` document numbers it occurs in);
@@ -266,7 +267,8 @@ def build_files(records: list[Record]) -> dict[str, bytes]:
     files["meta.json"] = _dump({
         "version": VERSION, "docs": n_docs, "enterprises": len(ents), "buckets": buckets,
         "chunk": CHUNK, "range": RANGE, "group": GROUP, "max_terms": MAX_TERMS,
-        "plan": [ID_BYTES, RECORD_BYTES], "groups": groups})
+        "plan": [ID_BYTES, RECORD_BYTES], "separators": [list(r) for r in _SEPARATORS],
+        "groups": groups})
     return files
 
 

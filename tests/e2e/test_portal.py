@@ -262,7 +262,7 @@ def test_search_in_the_browser_on_a_paged_index(page, site_root, tmp_path, monke
     server, url = _serve(root)
     try:
         for q in ("有限公司", "鸿绣", "超市有限", "食品 公司", records[123].title, "91410000",
-                  records[200].code, "2023", "华兴超市"):
+                  records[200].code, "2023", "华兴超市", "有限、公司", "限·公司"):
             want, _files = si.query(root / si.INDEX_DIR, q, limit=20)
             assert _search(page, url, q, until=20)[:20] == want, q
     finally:

@@ -15,10 +15,8 @@
   function pageSize() { return parseInt(form.getAttribute("data-page-size"), 10) || 20; }
   var BUDGET = 60; // files read per step before asking to go on
 
-  var SEPARATORS = [[0x80, 0xBF], [0xD7, 0xD7], [0xF7, 0xF7], [0x2000, 0x206F],
-    [0x2190, 0x21FF], [0x2500, 0x257F], [0x3000, 0x303F], [0x30FB, 0x30FB], [0xFE10, 0xFE1F],
-    [0xFE30, 0xFE4F], [0xFF00, 0xFF0F], [0xFF1A, 0xFF20], [0xFF3B, 0xFF40], [0xFF5B, 0xFF65],
-    [0xFFF0, 0xFFFF]];
+  // the separator ranges of search_index.segments, read from meta.json (one home: Python)
+  var SEPARATORS = [];
   var CONT = "0123456789abcdefghijklmnopqrstuv";
   var LAST = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_~";
 
@@ -264,12 +262,21 @@
       more.hidden = false;
     }
   }
-  function start(text) {
+  async function start(text) {
     list.textContent = "";
     shown = 0;
     more.hidden = true;
     var q = normalize(text).trim();
     if (!q) { running = null; say(""); return; }
+    var token = {};
+    running = token;
+    try {
+      SEPARATORS = (await meta()).separators;
+    } catch (err) {
+      if (running === token) say("查询失败：无法读取搜索索引（" + err.message + "）。请稍后重试。");
+      return;
+    }
+    if (running !== token) return; // a newer query started meanwhile
     var segs = segments(q);
     if (!isCodeQuery(q) && !segs.some(function (s) { return s[0].length >= 2; })) {
       running = null;
