@@ -19,6 +19,7 @@ from pathlib import Path
 
 from stdnum.cn import uscc
 
+from ..protocol.encoding import USCC_ALPHABET
 from .files import csv_bytes, write_bytes, xlsx_bytes, yaml_bytes
 
 DEMO_SEED = 20230306  # the plan's date
@@ -47,7 +48,6 @@ DIRECTORY_HEADER = (
 ROSTER_HEADER = ("人员编号", "姓名", "单位", "职务", "业务专长", "执法证号", "执法资格", "回避", "个人上限")
 EXPERTS_HEADER = ("专家编号", "姓名", "单位", "业务专长", "回避")
 
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 # ---------------------------------------------------------------------------------------------
 # Units

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import chinese_calendar
 
+from ..protocol.encoding import USCC_ALPHABET, USCC_WEIGHTS
 from .district import (
     _EXPERTS,
     _HQ_STAFF,
@@ -35,7 +36,6 @@ from .district import (
     ROSTER_HEADER,
     STREETS,
     SURNAMES,
-    USCC_ALPHABET,
     ZIHAO_CHARS,
 )
 from .files import csv_bytes, write_bytes, yaml_bytes
@@ -44,7 +44,6 @@ from .results import CORRECTED_C, OUTCOMES, PROFILES, RESULTS_HEADER
 M64 = (1 << 64) - 1
 _A = 48_271  # coprime to 10: i -> (i·A + B) mod 10^8 is a bijection
 _B = 12_345_678
-_USCC_W = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_W = (3, 7, 9, 10, 5, 8, 4, 2)
 _CHUNK = 50_000
 
@@ -88,12 +87,12 @@ class _Codes:
         self.half = [f"{h:04d}" for h in range(10_000)]
         self.org_hi = [sum(int(c) * w for c, w in zip(s, _ORG_W[:4], strict=True)) for s in self.half]
         self.org_lo = [sum(int(c) * w for c, w in zip(s, _ORG_W[4:], strict=True)) for s in self.half]
-        self.us_hi = [sum(int(c) * w for c, w in zip(s, _USCC_W[8:12], strict=True)) for s in self.half]
-        self.us_lo = [sum(int(c) * w for c, w in zip(s, _USCC_W[12:16], strict=True)) for s in self.half]
+        self.us_hi = [sum(int(c) * w for c, w in zip(s, USCC_WEIGHTS[8:12], strict=True)) for s in self.half]
+        self.us_lo = [sum(int(c) * w for c, w in zip(s, USCC_WEIGHTS[12:16], strict=True)) for s in self.half]
         self.c9 = ["0" if c == 11 else "X" if c == 10 else str(c) for c in range(12)]
         self.c9_value = [alpha[c] for c in self.c9]
         self.prefix = {
-            p: sum(alpha[c] * w for c, w in zip(p + REGION, _USCC_W[:8], strict=True))
+            p: sum(alpha[c] * w for c, w in zip(p + REGION, USCC_WEIGHTS[:8], strict=True))
             for p in ("91", "92", "93")
         }
 

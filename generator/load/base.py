@@ -17,6 +17,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
 from ..findings import ERROR, WARNING, Finding
 from ..model import Origin
+from ..protocol.encoding import USCC_ALPHABET, USCC_WEIGHTS
 
 ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _SPLIT = re.compile(r"[、;；,，\r\n]+")
@@ -78,9 +79,7 @@ def parse_bool(value: object) -> bool | None:
 _COMPACT = re.compile(r"[0-9A-Z]+")
 # GB 32100: 8 digits, then 10 characters of this alphabet; check = (31 - Σ value·weight) mod 31.
 _USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")
-_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_VALUE = {c: i for i, c in enumerate(_ALPHABET)}
+_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 
 
 def compact_code(value: object) -> str:
@@ -94,8 +93,8 @@ def compact_code(value: object) -> str:
 def code_problem(code: str) -> str | None:
     """Why a compacted 统一社会信用代码 is invalid (Chinese), or None when it is valid."""
     if _USCC.fullmatch(code):  # fast path for valid codes (500,000-row directories)
-        total = sum(_VALUE[c] * w for c, w in zip(code, _WEIGHTS, strict=False))
-        if code[17] == _ALPHABET[(31 - total) % 31]:
+        total = sum(_VALUE[c] * w for c, w in zip(code, USCC_WEIGHTS, strict=False))
+        if code[17] == USCC_ALPHABET[(31 - total) % 31]:
             return None
     try:
         uscc.validate(code)

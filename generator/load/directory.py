@@ -22,10 +22,9 @@ import numpy as np
 
 from ..findings import ERROR, WARNING, Finding
 from ..model import Origin, Portal
+from ..protocol.encoding import USCC_ALPHABET, USCC_WEIGHTS
 from . import headers as H
 from .base import (
-    _ALPHABET,
-    _WEIGHTS,
     CODE_FIX,
     LoadContext,
     code_problem,
@@ -44,10 +43,10 @@ CATEGORY_FIELDS = ("entity_type", "industry", "industry_risk", "unit", "status",
 
 # A valid code: 8 digits then 10 characters of the alphabet, check = (31 - Σ value·weight) mod 31.
 _LUT = np.full(256, 99, np.int64)
-for _i, _c in enumerate(_ALPHABET):
+for _i, _c in enumerate(USCC_ALPHABET):
     _LUT[ord(_c)] = _i
-_W = np.array(_WEIGHTS, np.int64)
-_CHECK = np.frombuffer(_ALPHABET.encode("ascii"), np.uint8)
+_W = np.array(USCC_WEIGHTS, np.int64)
+_CHECK = np.frombuffer(USCC_ALPHABET.encode("ascii"), np.uint8)
 
 
 def valid_codes(codes: list[str]) -> np.ndarray:
