@@ -192,16 +192,7 @@ def _load_file(sink: _Sink, path, rel: str, units, cols: _Columns, file_no: int)
     headers = stream.headers
     found, unknown, dups = H.match_headers(table, headers, ())
     sink.key = (-2, 0)
-    report_headers(sink, rel, table, headers, found, unknown, dups)
-    missing = [f for f in REQUIRED if f not in found]
-    if missing:
-        names = "、".join(H.canonical(table, f) for f in missing)
-        sink.error(
-            "schema.missing_column",
-            f"名录库缺少必需的列：{names}",
-            Origin(rel, 1),
-            fix=f"在第 1 行（表头）加上列「{names}」；列名也可用其常见别名。",
-        )
+    if not report_headers(sink, rel, table, headers, found, unknown, dups, REQUIRED, "名录库"):
         for _ in stream.batches():  # read on: a file that cannot be read is reported as such
             pass
         return {}

@@ -29,8 +29,11 @@ class Row:
         return self.columns.get(fld) or H.canonical(table, fld)
 
 
-def report_headers(report, rel: str, table: H.Table, headers, found, unknown, dups) -> None:
-    """Findings for a header row: unknown columns (warnings), duplicate fields (errors).
+def report_headers(report, rel: str, table: H.Table, headers, found, unknown, dups,
+                   required: tuple[str, ...] = (), what: str = "") -> bool:
+    """Findings for a header row: unknown columns (warnings), duplicate fields and missing
+    ``required`` fields (errors); False when a required field is missing (``what`` names the
+    file in the message).
 
     ``report`` has ``warning``/``error(rule, message, origin, fix=…)`` (a LoadContext or the
     directory loader's ordered sink)."""
@@ -48,6 +51,16 @@ def report_headers(report, rel: str, table: H.Table, headers, found, unknown, du
             Origin(rel, 1, headers[i]),
             fix="删除其中一列。",
         )
+    missing = [f for f in required if f not in found]
+    if missing:
+        names = "、".join(H.canonical(table, f) for f in missing)
+        report.error(
+            "schema.missing_column",
+            f"{what or '文件'}缺少必需的列：{names}",
+            Origin(rel, 1),
+            fix=f"在第 1 行（表头）加上列「{names}」；列名也可用其常见别名。",
+        )
+    return not missing
 
 
 def read_rows(
@@ -66,16 +79,7 @@ def read_rows(
         ctx.error("schema.file", str(exc), Origin(rel), fix="按提示另存文件后重新运行 gongshi check。")
         return
     found, unknown, dups = H.match_headers(table, tab.headers, ignore)
-    report_headers(ctx, rel, table, tab.headers, found, unknown, dups)
-    missing = [f for f in required if f not in found]
-    if missing:
-        names = "、".join(H.canonical(table, f) for f in missing)
-        ctx.error(
-            "schema.missing_column",
-            f"{what or '文件'}缺少必需的列：{names}",
-            Origin(rel, 1),
-            fix=f"在第 1 行（表头）加上列「{names}」；列名也可用其常见别名。",
-        )
+    if not report_headers(ctx, rel, table, tab.headers, found, unknown, dups, required, what):
         return
     columns = {fld: tab.headers[i] for fld, i in found.items()}
     for ref in tab.merged:
