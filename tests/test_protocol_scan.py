@@ -184,13 +184,17 @@ def test_scan_refuses_what_iter_rows_refuses(case, data, size):
 def test_select_records_equals_streaming_selector(case, code):
     params, files, excluded = case
     pop = scan.scan_files(params, files)
+    _assert_select_records_equals_selector(params, files, pop, excluded, Tickets(code, "1./"))
+
+
+def _assert_select_records_equals_selector(params, files, pop, excluded, tickets) -> None:
+    """``select_records`` over the scan equals the streaming selector fed member by member."""
     ex = scan.apply_exclusions(pop, excluded)
     k = {c.label: c.k for c in scan.stratum_counts(params, pop, ex)}
-    tickets = Tickets(code, "1./")
     want = StreamingSelector(k)
-    for code_, label, _ in members(params, files):
-        if code_ not in excluded:
-            want.add(code_, label, tickets.enterprise(code_))
+    for code, label, _ in members(params, files):
+        if code not in excluded:
+            want.add(code, label, tickets.enterprise(code))
     got = StreamingSelector(k)
     select_records(got, pop.labels, pop.records, pop.stratum, ex.members, tickets.prk, scan.RECORD)
     assert got.result() == want.result()
@@ -211,17 +215,8 @@ def test_large_heaps_and_ties_against_reference():
     with chunk(1000):
         pop = scan.scan_files(params, files)
     assert _fields(pop) == _fields(scan.scan_reference(params, files["directory.csv"]))
-    excluded = set(codes[::7])
-    ex = scan.apply_exclusions(pop, excluded)
-    k = {c.label: c.k for c in scan.stratum_counts(params, pop, ex)}
-    tickets = Tickets(hashlib.sha256(b"x").digest(), "42./")
-    want = StreamingSelector(k)
-    for code, label, _ in members(params, files):
-        if code not in excluded:
-            want.add(code, label, tickets.enterprise(code))
-    got = StreamingSelector(k)
-    select_records(got, pop.labels, pop.records, pop.stratum, ex.members, tickets.prk, scan.RECORD)
-    assert got.result() == want.result()
+    _assert_select_records_equals_selector(params, files, pop, set(codes[::7]),
+                                           Tickets(hashlib.sha256(b"x").digest(), "42./"))
 
 
 @settings(max_examples=60, deadline=None)
