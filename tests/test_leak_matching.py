@@ -68,3 +68,10 @@ def test_inside_equals_the_set_of_substrings(names, containers):
     substrings = {c[i:j] for c in containers for i in range(len(c))
                   for j in range(i + 4, len(c) + 1)}
     assert leak.inside(names, containers, 4) == {n for n in names if n in substrings}
+
+
+def test_id_card_check_character():
+    """GB 11643 check characters worked out by hand: 11010519491231002 -> X."""
+    found = leak.personal_numbers("f", b"id 11010519491231002X and 110105194912310021 end")
+    assert [(x.rule, x.value) for x in found] == [("疑似身份证号码", "11010519491231002X")]
+    assert leak._id_card_ok(b"11010519491231002x") and not leak._id_card_ok(b"110105194912310020")

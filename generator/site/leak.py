@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
+from stdnum.cn import ric
 
 from ..model import Model
 from .secret_scan import SecretFinder, unrevealed_commitments
@@ -41,7 +42,6 @@ _CANONICAL_INPUTS = re.compile(r"^draws/[^/]+/(directory|roster|experts|exclusio
 _ID_CARD = re.compile(rb"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
                       rb"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
 _PHONE = re.compile(rb"(?<![0-9A-Za-z.])1[3-9][0-9]{9}(?![0-9A-Za-z])")
-_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,9 @@ class Leak:
 
 
 def _id_card_ok(raw: bytes) -> bool:
+    """The GB 11643 check character (python-stdnum ``cn.ric``) of a pattern match."""
     s = raw.decode().upper()
-    total = sum(int(c) * w for c, w in zip(s[:17], _WEIGHTS, strict=True))
-    return "10X98765432"[total % 11] == s[17]
+    return ric.calc_check_digit(s) == s[17]  # it reads the first 17 of the 18
 
 
 def _inflate(data: bytes) -> bytes:
