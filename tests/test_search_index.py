@@ -27,7 +27,7 @@ def brute(records: list[si.Record], text: str) -> list[str]:
         out += [r.url for r in ents if r.code.startswith(q)]
     if si.query_terms(qsegs):
         out += [r.url for r in ordered if r.url not in out
-                and si.matches(si.searchable(r), qsegs)]
+                and si.matches(si.searchable(r.title, r.keys), qsegs)]
     return out
 
 
@@ -67,7 +67,7 @@ def test_id_lists_round_trip(ids, base):
 def test_words_and_bigrams():
     assert si.segments(si.normalize("郑州鸿绣（超市）abc-12 Ｘ")) == [
         ("郑州鸿绣", False), ("超市", False), ("ABC", True), ("12", True), ("X", True)]
-    assert si.index_terms("鸿绣超市 ab 9") == {"鸿绣", "绣超", "超市", "AB"}
+    assert si.index_terms(si.normalize("鸿绣超市 ab 9")) == {"鸿绣", "绣超", "超市", "AB"}
     assert si.query_terms(si.segments("鸿绣超市有")) == ["鸿绣", "超市", "市有"]
     long = si.query_terms(si.segments("一二三四五六七八九十甲乙丙丁戊"))
     assert len(long) == si.MAX_TERMS and long[0] == "一二" and long[-1] == "丁戊"

@@ -107,8 +107,9 @@ def segments(text: str) -> list[tuple[str, bool]]:
 
 
 def index_terms(text: str) -> set[str]:
+    """The terms of normalized text (:func:`searchable`)."""
     terms: set[str] = set()
-    for seg, ascii_ in segments(normalize(text)):
+    for seg, ascii_ in segments(text):
         if ascii_:
             if len(seg) >= 2:
                 terms.add(seg)
@@ -138,8 +139,9 @@ def query_terms(segs: list[tuple[str, bool]]) -> list[str]:
     return terms
 
 
-def searchable(rec: Record) -> str:
-    return normalize(f"{rec.title} {rec.keys}")
+def searchable(title: str, keys: str) -> str:
+    """The text a record is searched by (what it is indexed by and checked against)."""
+    return normalize(f"{title} {keys}")
 
 
 def matches(searchable_text: str, qsegs: list[tuple[str, bool]]) -> bool:
@@ -222,7 +224,7 @@ def build_files(records: list[Record]) -> dict[str, bytes]:
 
     postings: dict[str, list[int]] = {}
     for doc, rec in docs:
-        for term in index_terms(f"{rec.title} {rec.keys}"):
+        for term in index_terms(searchable(rec.title, rec.keys)):
             postings.setdefault(term, []).append(doc)
 
     files: dict[str, bytes] = {}
@@ -391,7 +393,7 @@ def search(reader: Reader, text: str) -> Iterator[int]:
             if doc in seen:
                 continue
             rec = reader.record(doc)
-            if matches(normalize(f"{rec[1]} {rec[2]}"), qsegs):
+            if matches(searchable(rec[1], rec[2]), qsegs):
                 yield doc
 
     inline = [decode_ids(e[1]) for e in entries if isinstance(e[1], str)]  # type: ignore[index]
