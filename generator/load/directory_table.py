@@ -196,13 +196,10 @@ class DirectoryTable(Mapping[str, Enterprise]):
         return -1
 
     def __getitem__(self, code: str) -> Enterprise:
-        e = self._built.get(code)  # type: ignore[arg-type]
-        if e is not None:
-            return e
-        i = self._find(code)
-        if i < 0:
+        e = self.get(code)
+        if e is None:
             raise KeyError(code)
-        return self._remember(code, self._build(code, i))
+        return e
 
     def __contains__(self, code: object) -> bool:
         return code in self._built or self._find(code) >= 0
