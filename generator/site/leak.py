@@ -343,11 +343,6 @@ def _structured(rel: str) -> bool:
     return rel.endswith((".html", ".json", ".xml", ".csv", ".txt", ".js", ".md", ".jsonl"))
 
 
-def scan_files(root: Path, rels: list[str], scanner: Scanner) -> list[Leak]:
-    return [leak for _rel, _digest, found in _scan_all(root, rels, scanner, False)
-            for leak in found]
-
-
 _WORK: dict = {}  # set in the parent before the workers fork
 #: Below this many bytes the files are scanned in this process (forking costs more).
 PARALLEL_MIN_BYTES = 16 << 20
