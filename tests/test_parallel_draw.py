@@ -83,6 +83,14 @@ def test_parallel_equals_engine(seed):
     assert got == want
 
 
+def test_the_cases_include_a_failed_draw():
+    """Seed 5's groups fail part-way: the lines after the failure (engine.form_groups) are
+    compared above too."""
+    p, files, exclusions, code = _case(5)
+    out = engine.draw(p, files, exclusions, code, NUMBERS)
+    assert out.status == "failed" and out.failure
+
+
 def test_parallel_path_really_runs(monkeypatch):
     """No silent fallback to the engine on a valid directory."""
     p, files, exclusions, code = _case(99)

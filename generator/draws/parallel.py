@@ -37,12 +37,10 @@ from ..protocol.groups import (
     Ranker,
     Rules,
     experts_from_rows,
-    form_group,
     in_scope_pool,
     inspectors_from_rows,
     pick_experts,
 )
-from ..protocol.listing import Line
 from ..protocol.params import validate_params
 from ..protocol.scan import (
     RECORD,
@@ -159,37 +157,17 @@ def _prepare(task: tuple[Rules, list[tuple[str, str]]]) -> list[tuple[array, tup
 
 
 def prepare(
-    pool, rules: Rules, todo: list[tuple[str, str]], workers: int,
-) -> Iterator[tuple[array, tuple[str, ...] | None]]:
+    pool, rules: Rules, todo: list[tuple[str, str]], workers: int, inspectors: list,
+) -> Iterator[tuple[list, tuple[str, ...] | None]]:
     """:func:`_prepare` over every selected ``(code, unit)`` on ``pool`` (``_JOB`` holds
-    ``tickets``, ``inspectors``, ``experts``, ``experts_spec``), in the order of ``todo``; an
-    iterator, so that the groups are formed while later batches are still being prepared."""
+    ``tickets``, ``inspectors``, ``experts``, ``experts_spec``), in the order of ``todo``: the
+    rankings (as inspectors) and experts ``engine.form_groups`` takes; an iterator, so that the
+    groups are formed while later batches are still being prepared."""
     size = max(1, -(-len(todo) // (workers * BATCHES_PER_WORKER)))
     batches = [(rules, todo[i:i + size]) for i in range(0, len(todo), size)]
     for batch in pool.imap(_prepare, batches, chunksize=1):
-        yield from batch
-
-
-def form_groups(
-    selected, units: Mapping[str, str], prepared, inspectors, rules: Rules, ranker: Ranker,
-) -> tuple[list[Line], str | None]:
-    """§6.6 in the parent (sequential: loads) over the workers' rankings; the listing lines and
-    the failure name, as ``engine.draw`` makes them."""
-    loads: dict[str, int] = {}
-    lines: list[Line] = []
-    failure: str | None = None
-    for s, (ranked_idx, picked) in zip(selected, prepared, strict=True):  # §6.6: ascending (ticket, code)
-        blank = Line(s.code, s.stratum, s.ticket.hex(), (), (), "-")
-        if failure is not None:
-            lines.append(blank)
-            continue
-        ranked = [inspectors[n] for n in ranked_idx]
-        group = form_group(
-            ranked, s.code, units[s.code], loads, rules,
-            full=lambda c=s.code: ranker.rank(c, inspectors),
-        )
-        failure = engine.record_group(s, group, picked, loads, lines)
-    return lines, failure
+        for ranked_idx, picked in batch:
+            yield [inspectors[n] for n in ranked_idx], picked
 
 
 def run(
@@ -223,8 +201,10 @@ def run(
             selected, cutoffs = selector.result()
             units = {s.code: population.unit_of(fed[s.code]) for s in selected}
             rules = Rules.make(params, len(selected), sum(1 for i in inspectors if i.qualified))
-            prepared = prepare(pool, rules, [(s.code, units[s.code]) for s in selected], workers)
-            lines, failure = form_groups(selected, units, prepared, inspectors, rules, Ranker(tickets.prk))
+            prepared = prepare(pool, rules, [(s.code, units[s.code]) for s in selected], workers,
+                               inspectors)
+            lines, failure = engine.form_groups(selected, units, prepared, inspectors, rules,
+                                                Ranker(tickets.prk))
     finally:
         _JOB.clear()
     return engine.outcome(key, canon, lines, failure, counts, cutoffs, selected)
@@ -338,8 +318,10 @@ def _draw(
                 counts, selector, units = fused
                 selected, cutoffs = selector.result()
                 rules = Rules.make(params, len(selected), sum(1 for i in inspectors if i.qualified))
-                prepared = prepare(pool, rules, [(s.code, units[s.code]) for s in selected], workers)
-                lines, failure = form_groups(selected, units, prepared, inspectors, rules, Ranker(tickets.prk))
+                prepared = prepare(pool, rules, [(s.code, units[s.code]) for s in selected],
+                                   workers, inspectors)
+                lines, failure = engine.form_groups(selected, units, prepared, inspectors, rules,
+                                                    Ranker(tickets.prk))
     finally:
         _JOB.clear()
     if fused is not None:

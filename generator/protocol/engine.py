@@ -13,7 +13,7 @@ canonical ``exclusions.csv``; ``code`` is the one-time code's 32 raw bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .canonical import iter_rows, parse_csv, row_count, write_csv
@@ -22,6 +22,7 @@ from .encoding import sha256_hex
 from .errors import ProtocolError
 from .exclusions import exclusions_commitment
 from .groups import (
+    Inspector,
     Ranker,
     Rules,
     experts_from_rows,
@@ -149,6 +150,29 @@ def key_of(sources: Sequence[Mapping], numbers: Sequence[Sequence[str]]) -> tupl
     return canon, key_string(sources, canon)
 
 
+def form_groups(
+    selected, units: Mapping[str, str],
+    prepared: Iterator[tuple[Sequence[Inspector], tuple[str, ...] | None]],
+    inspectors: Sequence[Inspector], rules: Rules, ranker: Ranker,
+) -> tuple[list[Line], str | None]:
+    """§6.6 over the selected enterprises in listing order (ascending ticket, code): the
+    listing lines and the failure name. ``prepared`` yields, for each enterprise up to the first
+    failure, its in-scope ranking and its experts (:func:`.groups.form_group`); the groups are
+    formed here in order, since each one counts against the loads of the next."""
+    loads: dict[str, int] = {}
+    lines: list[Line] = []
+    failure: str | None = None
+    for s in selected:
+        if failure is not None:
+            lines.append(Line(s.code, s.stratum, s.ticket.hex(), (), (), "-"))
+            continue
+        ranked, picked = next(prepared)
+        group = form_group(ranked, s.code, units[s.code], loads, rules,
+                           full=lambda code=s.code: ranker.rank(code, inspectors))
+        failure = record_group(s, group, picked, loads, lines)
+    return lines, failure
+
+
 def record_group(s, group, picked, loads: dict[str, int], lines: list[Line]) -> str | None:
     """§6.6.5: append the selected enterprise ``s``'s listing line and count its members' loads;
     the failure name when its group (a failure name) or its experts (``None``) failed."""
@@ -207,24 +231,17 @@ def draw(
     rules = Rules.make(params, len(selected), qualified)
     fast = KeyedTickets(tickets)  # the same tickets, faster (speed only)
     ranker = Ranker(tickets.prk)  # the ranking of groups.ranking, faster (speed only)
-    loads: dict[str, int] = {}
-    lines: list[Line] = []
-    failure: str | None = None
-    pools: dict[str, list] = {}  # unit → in-scope inspectors (see groups.form_group)
-    for s in selected:  # §6.6: ascending (ticket, code)
-        blank = Line(s.code, s.stratum, s.ticket.hex(), (), (), "-")
-        if failure is not None:
-            lines.append(blank)
-            continue
-        unit = units[s.code]
-        if unit not in pools:
-            pools[unit] = in_scope_pool(inspectors, unit, rules)
-        group = form_group(
-            ranker.rank(s.code, pools[unit]), s.code, unit, loads, rules,
-            full=lambda code=s.code: ranker.rank(code, inspectors),
-        )
-        picked = pick_experts(fast, s.code, experts, params["experts"])
-        failure = record_group(s, group, picked, loads, lines)
+
+    def prepared() -> Iterator[tuple[Sequence[Inspector], tuple[str, ...] | None]]:
+        pools: dict[str, list] = {}  # unit → in-scope inspectors (see groups.form_group)
+        for s in selected:
+            unit = units[s.code]
+            if unit not in pools:
+                pools[unit] = in_scope_pool(inspectors, unit, rules)
+            yield ranker.rank(s.code, pools[unit]), pick_experts(fast, s.code, experts,
+                                                                  params["experts"])
+
+    lines, failure = form_groups(selected, units, prepared(), inspectors, rules, ranker)
     return outcome(key, canon, lines, failure, counts, cutoffs, selected)
 
 
