@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from mkdocs.structure.pages import Page
 
 from .findings import DataError
 from .model import Model
-from .site import downloads, fastpath, feed, leak, pages, source
+from .site import downloads, fastpath, feed, leak, pages, source, standby
 from .site.view import PublicView
 
 log = get_plugin_logger(__name__)
@@ -59,6 +60,15 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         self.previous_site: Path | None = None
         self.previous_cache: fastpath.BuildCache | None = None
         self.cache: fastpath.BuildCache | None = None  # for the next build
+        # False: files reused from the previous site are not linked into this build's folder;
+        # gongshi build carries them over (generator.site.standby). Their paths: ``carried``.
+        self.link_carried = True
+        self.carried: list[str] = []
+        self.cache_dir: Path | None = None  # compiled leak rules of earlier builds
+        # set by gongshi build: make a hard-link copy of the finished site there (the standby
+        # of the next incremental build), during the leak scan (it costs file-system latency,
+        # the scan CPU)
+        self.standby_copy: Path | None = None
         self.leaks: list[leak.Leak] = []
         self.timings: dict[str, float] = {}
         self.counts: dict[str, int] = {}
@@ -165,8 +175,12 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         assert self.model is not None and self.view is not None and self.renderer is not None
         site = Path(config.site_dir)
         renderer = self.renderer
-        scanner = (leak.Scanner(leak.forbidden_values(self.model, self.view))
+        t = time.perf_counter()
+        scanner = (leak.scanner_for(self.model, self.view, self.cache_dir)
                    if self.config.leak_scan else None)
+        self.timings["leak_rules"] = time.perf_counter() - t
+        verdicts = leak.verdict_digest(scanner) if scanner is not None else ""
+        self.carried = []
         skip: set[str] = set()
         previous = self.previous_cache
         cache = fastpath.BuildCache(scan_digest=scanner.digest if scanner else "")
@@ -182,8 +196,14 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                     self.leaks += scanner.scan_text(f"（{section} 页面模板）",
                                                     shells[section].constant_text())
             bulk = fastpath.build_bulk(site, renderer, shells, scanner, previous,
-                                       self.previous_site)
+                                       self.previous_site, link=self.link_carried)
             self.leaks += bulk.leaks
+            self.carried += bulk.carried
+            for section in fastpath.SECTIONS:  # no empty folder when a section has no pages
+                try:
+                    (site / section).rmdir()
+                except OSError:
+                    pass
             cache = bulk.cache
             skip |= {fastpath.output_path(src) for src in renderer.bulk_sources()}
             self.counts.update(rendered=bulk.rendered, reused=bulk.reused)
@@ -195,29 +215,71 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             fastpath.write_sitemap(site, urls, self.view.as_of.isoformat(),
                                    calendar.timegm(midnight.timetuple()))
         t = time.perf_counter()
-        downloads.write_results(site, self.model, self.view)
+        results_files = downloads.write_results(site, self.model, self.view)
         self.timings["downloads"] = self.timings.get("downloads", 0.0) + time.perf_counter() - t
         if self.config.search:
             t = time.perf_counter()
             records = fastpath.search_records(renderer)
             cache.search_digest = fastpath.search_digest(records)
-            fastpath.build_search(site, records, self.previous_site,
-                                  reuse=previous is not None
-                                  and previous.search_digest == cache.search_digest)
+            # carried over unscanned only when scanned with these very rules before
+            self.carried += fastpath.build_search(
+                site, records, self.previous_site,
+                reuse=previous is not None and previous.search_digest == cache.search_digest,
+                link=self.link_carried or previous is None
+                or previous.verdict_digest != verdicts)
             self.timings["search"] = time.perf_counter() - t
-        if scanner is not None:
-            t = time.perf_counter()
-            cache.verdict_digest = leak.verdict_digest(scanner)
-            known = (previous.verdicts if previous is not None
-                     and previous.verdict_digest == cache.verdict_digest else None)
-            self.leaks += leak.scan(site, self.model, self.view, frozenset(skip), scanner,
-                                    known=known, clean=cache.verdicts)
-            self.timings["leak_scan"] = time.perf_counter() - t
+        copying = None
+        if self.standby_copy is not None:
+            copying = _Background(standby.clone, site, self.standby_copy, leak.list_files(site))
+        try:
+            self._scan(site, scanner, verdicts, previous, cache, skip, results_files)
+        finally:
+            if copying is not None:
+                copying.result()
         self.cache = cache
         if self.leaks:
             shown = "\n".join(x.text() for x in self.leaks[:50])
             more = f"\n……共 {len(self.leaks)} 处" if len(self.leaks) > 50 else ""
             raise PluginError(f"发现不应公开的内容，站点未发布：\n{shown}{more}")
+
+    def _scan(self, site: Path, scanner: leak.Scanner | None, verdicts: str,
+              previous: fastpath.BuildCache | None, cache: fastpath.BuildCache,
+              skip: set[str], results_files: list[str]) -> None:
+        if scanner is not None:
+            t = time.perf_counter()
+            cache.verdict_digest = verdicts
+            known = (previous.verdicts if previous is not None
+                     and previous.verdict_digest == cache.verdict_digest else None)
+            if known is not None:  # files carried over keep their verdicts
+                cache.verdicts.update((rel, known[rel]) for rel in self.carried if rel in known)
+            composed = {whole: [rel for rel in results_files
+                                if rel.count("/") == 2 and rel.endswith(whole[len("data"):])]
+                        for whole in ("data/results.csv", "data/results.json")}
+            self.leaks += leak.scan(site, self.model, self.view, frozenset(skip), scanner,
+                                    known=known, clean=cache.verdicts, composed=composed)
+            self.timings["leak_scan"] = time.perf_counter() - t
+
+
+class _Background(threading.Thread):
+    """``fn(*args)`` in a thread; ``result()`` waits and raises what it raised."""
+
+    def __init__(self, fn, *args) -> None:
+        super().__init__(daemon=True)
+        self._call = (fn, args)
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        fn, args = self._call
+        try:
+            fn(*args)
+        except BaseException as exc:  # handed to the waiting thread
+            self._error = exc
+
+    def result(self) -> None:
+        self.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _placeholder(page: pages.GeneratedPage) -> str:

@@ -34,6 +34,7 @@ from mkdocs.config import load_config
 from .. import fileio
 from ..fileio import replace_dir
 from ..model import Model
+from . import leak, standby
 from .fastpath import BuildCache
 from .leak import Leak
 from .source import load_view
@@ -74,12 +75,23 @@ def build_site(data_dir: str, as_of: dt.date, out: str | Path,
 def build_from_view(model: Model, view: PublicView, out: str | Path,
                     config_file: str | Path | None = None, *, incremental: bool = False,
                     fast_path: bool | None = None) -> BuildReport:
-    """The build after loading: MkDocs + fast path + search + leak scan, then the swap."""
+    """The build after loading: MkDocs + fast path + search + leak scan, then the swap.
+
+    ``incremental``: files whose inputs did not change are reused from the site in ``out``,
+    and the standby copy (:mod:`generator.site.standby`) is kept, so that the next
+    incremental build writes only what changes; a build without a previous site prepares it.
+    """
     t0 = time.perf_counter()
     config_path = Path(config_file) if config_file else ROOT / "mkdocs.yml"
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     restore_lost_site(out)
+    previous = BuildCache.load(out) if incremental else None
+    spare = standby.load(out) if previous is not None else None
+    if spare is None:  # from here on a standby would no longer match ``out``
+        standby.invalidate(out)
+        if os.path.lexists(standby.folder_for(out)):
+            discard(standby.folder_for(out), out)
     tmp = Path(tempfile.mkdtemp(prefix=f"{BUILD_PREFIX}{os.getpid()}-{out.name}-",
                                 dir=out.parent))
     report = BuildReport(out)
@@ -87,11 +99,15 @@ def build_from_view(model: Model, view: PublicView, out: str | Path,
         cfg = load_config(str(config_path), site_dir=str(tmp / "site"))
         plugin = cfg.plugins["gongshi"]
         plugin.prepared = (model, view)  # type: ignore[attr-defined]
+        plugin.cache_dir = cache_folder(out) if incremental else None  # type: ignore[attr-defined]
         if fast_path is not None:
             plugin.config.fast_path = fast_path  # type: ignore[attr-defined]
-        if incremental:
-            plugin.previous_cache = BuildCache.load(out)  # type: ignore[attr-defined]
-            plugin.previous_site = out if plugin.previous_cache else None  # type: ignore[attr-defined]
+        if previous is not None:
+            plugin.previous_cache = previous  # type: ignore[attr-defined]
+            plugin.previous_site = out  # type: ignore[attr-defined]
+            plugin.link_carried = spare is None  # type: ignore[attr-defined]
+        elif incremental:  # the first build of the site: its copy is the next one's standby
+            plugin.standby_copy = tmp / "standby"  # type: ignore[attr-defined]
         cfg = cfg.plugins.on_startup(command="build", dirty=False) or cfg
         try:
             mkdocs_build(cfg)
@@ -101,23 +117,54 @@ def build_from_view(model: Model, view: PublicView, out: str | Path,
             raise
         finally:
             cfg.plugins.on_shutdown()
-        cache_path = BuildCache.path_for(out)
-        cache_path.unlink(missing_ok=True)
+        BuildCache.path_for(out).unlink(missing_ok=True)
         t = time.perf_counter()
-        swapped = _swap_in(tmp / "site", out)
+        written = leak.list_files(tmp / "site")
+        carried: list[str] = plugin.carried  # type: ignore[attr-defined]
+        served = (previous.files or leak.list_files(out)) if previous is not None else []
+        files = sorted(set(written) | set(carried))
+        if spare is not None:  # the standby becomes the new site
+            standby.invalidate(out)
+            delta = standby.update(spare, out, tmp / "site", written, carried, served)
+            report.timings["assemble"] = time.perf_counter() - t
+            t = time.perf_counter()
+            swapped = _swap_in(spare.folder, out)
+            old = spare.folder if swapped else None
+        else:
+            # every file not reused (carried files were linked into the new folder) or gone
+            delta = (set(written) - set(carried)) | (set(served) - set(files))
+            swapped = _swap_in(tmp / "site", out)
+            old = tmp / "site" if swapped else None
         remove_stale_folders(out)
-        if plugin.cache is not None and plugin.config.fast_path:  # type: ignore[attr-defined]
-            plugin.cache.save(out)  # type: ignore[attr-defined]
+        cache = plugin.cache  # type: ignore[attr-defined]
+        if cache is not None and plugin.config.fast_path:  # type: ignore[attr-defined]
+            cache.files = files
+            cache.save(out)
+        if incremental and plugin.config.fast_path:  # type: ignore[attr-defined]
+            if old is not None and previous is not None:  # the old site is the new standby
+                if old != standby.folder_for(out):
+                    os.rename(old, standby.folder_for(out))
+                standby.save(out, delta)
+            else:  # no site before, or one of unknown content: the copy made of this one
+                if old is not None:
+                    discard(old, out)
+                os.rename(tmp / "standby", standby.folder_for(out))
+                standby.save(out, ())
+        elif old is not None:
+            discard(old, out)
         report.timings.update(plugin.timings)  # type: ignore[attr-defined]
         report.counts.update(plugin.counts)  # type: ignore[attr-defined]
-        if swapped:
-            discard(tmp, out)  # the old site, now in tmp/site
         report.timings["swap"] = time.perf_counter() - t
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     report.timings["total"] = time.perf_counter() - t0
     return report
+
+
+def cache_folder(out: Path) -> Path:
+    """Caches of incremental builds (loaded files, compiled leak rules), next to the site."""
+    return out.parent / f".{out.name}.gongshi-cache"
 
 
 def _swap_in(new: Path, target: Path) -> bool:

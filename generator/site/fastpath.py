@@ -37,7 +37,7 @@ SHELL_URL = SHELL_KEY
 SHELL_TITLE = "GSSHELLTITLEa7c3"
 # "<h1": Material adds a heading of its own to pages without one; bulk pages have theirs.
 SHELL_CONTENT = "<!--GSSHELLCONTENTa7c3 <h1 -->"
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 
 _TITLE, _TITLE_TAG, _URL, _CONTENT = range(4)
 _SENTINELS = re.compile("(" + "|".join(map(re.escape, (SHELL_TITLE, SHELL_URL,
@@ -156,6 +156,7 @@ class BuildCache:
     # files the leak scanner found clean: <rel> -> sha256, valid under ``verdict_digest``
     verdict_digest: str = ""
     verdicts: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # every file of the site, sorted
 
     @staticmethod
     def path_for(out: Path) -> Path:
@@ -170,7 +171,7 @@ class BuildCache:
         if raw.get("version") != CACHE_VERSION or not out.is_dir():
             return None
         return cls(raw["global"], raw["scan"], raw["search"], raw["pages"],
-                   raw["verdict_digest"], raw["verdicts"])
+                   raw["verdict_digest"], raw["verdicts"], raw["files"])
 
     def save(self, out: Path) -> None:
         path = self.path_for(out)
@@ -179,7 +180,7 @@ class BuildCache:
             "version": CACHE_VERSION, "global": self.global_digest, "scan": self.scan_digest,
             "search": self.search_digest, "pages": self.pages,
             "verdict_digest": self.verdict_digest,
-            "verdicts": self.verdicts}, sort_keys=True), "utf-8")
+            "verdicts": self.verdicts, "files": self.files}, sort_keys=True), "utf-8")
         os.replace(tmp, path)
 
 
@@ -285,12 +286,15 @@ class BulkResult:
     reused: int
     leaks: list[leak.Leak]
     cache: BuildCache
+    carried: list[str]  # output paths of the reused pages
 
 
 def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
                scanner: leak.Scanner | None, previous: BuildCache | None,
-               previous_site: Path | None) -> BulkResult:
-    """All bulk pages into ``root``: render what changed, hard-link the rest from before.
+               previous_site: Path | None, link: bool = True) -> BulkResult:
+    """All bulk pages into ``root``: render what changed, hard-link the rest from before
+    (``link=False``: leave them out of ``root``, the caller carries them over; see
+    :mod:`generator.site.standby`).
 
     A page is reused only when the previous build had the same global digest (layout,
     templates, code, office, vocabularies, date), the same leak rules and the same page
@@ -307,7 +311,9 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
         reuse = [src for src, fp in fps.items() if previous.pages.get(src) == fp  # type: ignore[union-attr]
                  and (previous_site / output_path(src)).is_file()]  # type: ignore[operator]
     reused = set(reuse)
-    _link_all(previous_site, root, [output_path(src) for src in reuse])  # type: ignore[arg-type]
+    carried = [output_path(src) for src in reuse]
+    if link:
+        _link_all(previous_site, root, carried)  # type: ignore[arg-type]
     todo = [src for src in renderer.bulk_sources() if src not in reused]
     # nothing to reuse: the enterprise pages' fingerprints (for the next build) are computed by
     # the workers that render them
@@ -315,7 +321,7 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
                                       fingerprint=not can_reuse)
     fps |= rendered_fps
     cache = BuildCache(gd, scanner.digest if scanner else "", "", fps)
-    return BulkResult(len(todo), len(reuse), leaks, cache)
+    return BulkResult(len(todo), len(reuse), leaks, cache, carried)
 
 
 # -- search: compact records, indexed by generator.site.search_index ---------------------------
@@ -348,17 +354,21 @@ def search_digest(records: list[search_index.Record]) -> str:
 
 
 def build_search(site_dir: Path, records: list[search_index.Record],
-                 previous_site: Path | None = None, reuse: bool = False) -> None:
+                 previous_site: Path | None = None, reuse: bool = False,
+                 link: bool = True) -> list[str]:
     """The search index of ``records`` into ``site_dir``. ``reuse``: the previous site's index
     was written from the same records by the same code (equal :func:`search_digest`); its files
     are hard-linked instead (the leak scan still reads them unless their bytes were found clean
-    before)."""
+    before), or with ``link=False`` left out for the caller to carry over (only when the leak
+    rules are those the previous site was scanned with). Returns the reused files' paths."""
     old = previous_site / search_index.INDEX_DIR if previous_site is not None else None
     if reuse and old is not None and (old / "meta.json").is_file():
         rels = [f"{search_index.INDEX_DIR}/{rel}" for rel in leak.list_files(old)]
-        _link_all(previous_site, site_dir, rels)  # type: ignore[arg-type]
-        return
+        if link:
+            _link_all(previous_site, site_dir, rels)  # type: ignore[arg-type]
+        return rels
     search_index.write_index(site_dir, records)
+    return []
 
 
 # -- sitemap ---------------------------------------------------------------------------------

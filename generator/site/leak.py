@@ -27,7 +27,7 @@ import html
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,6 +199,58 @@ def forbidden_values(model: Model, view: PublicView) -> dict[str, set[str]]:
     return rules
 
 
+def rules_key(model: Model, view: PublicView) -> str | None:
+    """A digest of everything :func:`forbidden_values` reads, or None when the directory has
+    no content digest (a small in-memory one: computing the rules is cheap then). Equal keys
+    give equal rules, so a scanner compiled for one key serves every build with that key."""
+    directory = getattr(model.enterprises, "digest", None)
+    if not directory:
+        return None
+    published = sorted({r.code for tv in view.tasks if tv.published for r in tv.results or ()})
+    shown = sorted({pid.lower() for tv in view.tasks if tv.published
+                    for line in tv.listing or () for pid in line.inspector_ids})
+    h = hashlib.sha256()
+    h.update(Path(__file__).read_bytes())
+    h.update((Path(__file__).parent / "secret_scan.py").read_bytes())
+    for part in (directory, published, shown, [(i.id, i.name) for i in model.inspectors],
+                 sorted(view.embargo.names), sorted(view.embargo.secrets),
+                 sorted(view.embargo.codes), sorted(unrevealed_commitments(view).items())):
+        h.update(repr(part).encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def scanner_for(model: Model, view: PublicView, cache_dir: Path | None = None) -> Scanner:
+    """The compiled rules of this build. With ``cache_dir``, a scanner compiled by an earlier
+    build from the same inputs (:func:`rules_key`) is reused (at city scale the rules take
+    seconds to compute: half a million directory names); an unreadable cache is ignored."""
+    import pickle
+
+    key = rules_key(model, view) if cache_dir is not None else None
+    path = Path(cache_dir) / "scanner.pickle" if cache_dir is not None else None
+    if key is not None and path is not None:
+        try:
+            with open(path, "rb") as f:
+                if f.read(64).decode("ascii") == key:
+                    scanner = pickle.load(f)
+                    if isinstance(scanner, Scanner):
+                        return scanner
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
+                ImportError, IndexError, TypeError):
+            pass
+    scanner = Scanner(forbidden_values(model, view))
+    if key is not None and path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                f.write(key.encode("ascii"))
+                pickle.dump(scanner, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return scanner
+
+
 class Scanner:
     """Compiled leak rules; ``scan_bytes`` checks one file's content.
 
@@ -240,6 +292,10 @@ class Scanner:
                     self.small.append((rule, val))
                 else:
                     self.prefix.setdefault(val[:4], {}).setdefault(len(val), {})[val] = rule
+        # no value holds a line break: a match never spans two lines, so a file made of the
+        # lines of files found clean is clean (see ``scan``'s ``composed``)
+        self.line_safe = (self.raw is None or self.raw.line_safe) and not any(
+            "\n" in v or "\r" in v for values in rules.values() for v in values)
         self._starts = ahocorasick.Automaton()
         for gram in sorted(self.prefix):
             self._starts.add_word(gram, gram)
@@ -396,24 +452,39 @@ def _scan_all(root: Path, rels: list[str], scanner: Scanner, want_digest: bool,
 
 def scan(site_dir: str | Path, model: Model, view: PublicView,
          skip: frozenset[str] = frozenset(), scanner: Scanner | None = None, *,
-         known: dict[str, str] | None = None, clean: dict[str, str] | None = None
-         ) -> list[Leak]:
+         known: dict[str, str] | None = None, clean: dict[str, str] | None = None,
+         composed: Mapping[str, Sequence[str]] | None = None,
+         trusted: Collection[str] = frozenset()) -> list[Leak]:
     """Scan every output file under ``site_dir`` except the relative paths in ``skip``.
 
     ``known``: {relative path: sha256} of files found clean by an earlier scan with the same
     rules (:func:`verdict_digest`); a file with exactly those bytes at that path is not scanned
     again (the verdict depends only on the path, the bytes and the rules). ``clean``: filled
     with {relative path: sha256} of every file found clean here, for the next build.
+
+    ``composed``: {file: its parts}, a file made of whole lines of its parts and of lines the
+    parts hold too (the whole-office results files: a header line, then the tasks' lines). When
+    no rule value holds a line break (``Scanner.line_safe``) a match cannot span two lines, so
+    such a file is clean when each part is: found clean here, or in ``trusted`` (files not in
+    this tree, found clean by an earlier build with the same rules). Otherwise it is scanned.
     """
     root = Path(site_dir)
     scanner = scanner or Scanner(forbidden_values(model, view))
-    rels = [r for r in list_files(root) if r not in skip]
+    joined = dict(composed or {}) if scanner.line_safe else {}
+    rels = [r for r in list_files(root) if r not in skip and r not in joined]
     want_digest = known is not None or clean is not None
     leaks: list[Leak] = []
+    clean_here: set[str] = set(trusted)
     for rel, digest, found in _scan_all(root, rels, scanner, want_digest, known):
         leaks += found
-        if clean is not None and not found:
-            clean[rel] = digest
+        if not found:
+            clean_here.add(rel)
+            if clean is not None:
+                clean[rel] = digest
+    rest = sorted(rel for rel, parts in joined.items() if (root / rel).is_file()
+                  and not all(part in clean_here for part in parts))
+    for _rel, _digest, found in _scan_all(root, rest, scanner, False):
+        leaks += found
     return leaks
 
 
