@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import multiprocessing
+import operator
 import os
+import pickle
 import re
 import shutil
 from collections.abc import Iterable
@@ -97,7 +100,30 @@ def output_path(src: str) -> str:
 # -- fingerprints (incremental builds) -------------------------------------------------------
 
 def _h(*parts: object) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+    """A digest of ``parts`` (dataclasses, tuples, dicts, dates, text): their pickle without
+    the memo, so the bytes depend on the values only, not on which objects happen to be shared
+    (a model loaded from the load cache shares other strings than one read from the files)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True  # no memo: equal values, equal bytes
+    pickler.dump(parts)
+    return hashlib.blake2b(buf.getvalue(), digest_size=16).hexdigest()
+
+
+def _canonical(value: object) -> object:
+    """``value`` with every set in sorted order (a set's order depends on the per-process hash
+    seed: its pickle or repr would differ from one build to the next)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__qualname__,
+                tuple((f.name, _canonical(getattr(value, f.name)))
+                      for f in dataclasses.fields(value)))
+    if isinstance(value, set | frozenset):
+        return ("set", tuple(sorted((_canonical(v) for v in value), key=repr)))
+    if isinstance(value, dict):
+        return ("dict", tuple((_canonical(k), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_canonical(v) for v in value)
+    return value
 
 
 def global_digest(renderer: pages.Renderer, shells: dict[str, Shell]) -> str:
@@ -106,7 +132,8 @@ def global_digest(renderer: pages.Renderer, shells: dict[str, Shell]) -> str:
     for path in sorted(pages.TEMPLATES.iterdir()) + _CODE:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     model = renderer.model
-    h.update(_h(sorted((k, sh.digest) for k, sh in shells.items()), model.portal, model.vocab, renderer.view.as_of).encode())
+    h.update(_h(sorted((k, sh.digest) for k, sh in shells.items()),
+                _canonical((model.portal, model.vocab)), renderer.view.as_of).encode())
     return h.hexdigest()
 
 
@@ -330,6 +357,7 @@ def search_records(renderer: pages.Renderer) -> list[search_index.Record]:
     """One record per searchable page (tasks, enterprises): names and codes, not whole pages."""
     model = renderer.model
     out = []
+    unit_names = {u.id: u.name for u in model.portal.units}
     for tv in renderer.view.tasks:
         t = tv.task
         out.append(search_index.Record(f"tasks/{t.id}/", t.title,
@@ -340,7 +368,7 @@ def search_records(renderer: pages.Renderer) -> list[search_index.Record]:
             out.append(search_index.Record(f"enterprises/{code}/", code, code, "", code))
             continue
         detail = " · ".join(x for x in (ent.entity_type, ent.industry,
-                                        labels.unit_name(model, ent.unit)) if x)
+                                        unit_names.get(ent.unit, ent.unit)) if x)
         out.append(search_index.Record(f"enterprises/{code}/", ent.name, code, detail, code))
     return out
 
@@ -348,8 +376,8 @@ def search_records(renderer: pages.Renderer) -> list[search_index.Record]:
 def search_digest(records: list[search_index.Record]) -> str:
     """What the search index depends on: the records and the code that writes them."""
     h = hashlib.sha256(Path(search_index.__file__).read_bytes())
-    for rec in records:
-        h.update(json.dumps(dataclasses.astuple(rec), ensure_ascii=False).encode("utf-8"))
+    fields = operator.attrgetter(*(f.name for f in dataclasses.fields(search_index.Record)))
+    h.update(json.dumps([fields(rec) for rec in records], ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
 
 
