@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..model import Condition, Model, StratumRule, Task
+from ..model import Condition, Model, StratumRule, Task, Vocabulary
 from . import view as v
 
 COLUMNS = {
@@ -106,16 +106,37 @@ def scope(model: Model, task: Task) -> str:
     return text + (f"（{'；'.join(parts)}）" if parts else "")
 
 
+#: id(vocabulary) -> (the vocabulary, {code: label}); the vocabulary is held so that its id
+#: stays its own. ``Vocabulary.label`` builds its dictionary per call: too slow per row.
+_TERM_LABELS: dict[int, tuple[Vocabulary, dict[str, str]]] = {}
+
+
+def term_labels(vocab: Vocabulary) -> dict[str, str]:
+    """``{code: label}`` of ``vocab``, as ``vocab.label`` reads it (the last term of a code)."""
+    hit = _TERM_LABELS.get(id(vocab))
+    if hit is None or hit[0] is not vocab:
+        if len(_TERM_LABELS) >= 256:  # many models in one process (tests): start over
+            _TERM_LABELS.clear()
+        hit = (vocab, {t.code: t.label for t in vocab.terms})
+        _TERM_LABELS[id(vocab)] = hit
+    return hit[1]
+
+
+def _joined(vocab: Vocabulary, codes: tuple[str, ...]) -> str:
+    by_code = term_labels(vocab)
+    return "、".join([by_code.get(c, c) for c in codes]) or "—"
+
+
 def methods(model: Model, codes: tuple[str, ...]) -> str:
-    return "、".join(model.vocab.methods.label(c) for c in codes) or "—"
+    return _joined(model.vocab.methods, codes)
 
 
 def results(model: Model, codes: tuple[str, ...]) -> str:
-    return "、".join(model.vocab.results.label(c) for c in codes) or "—"
+    return _joined(model.vocab.results, codes)
 
 
 def followups(model: Model, codes: tuple[str, ...]) -> str:
-    return "、".join(model.vocab.followups.label(c) for c in codes) or "—"
+    return _joined(model.vocab.followups, codes)
 
 
 def directed(task: Task) -> str:

@@ -69,13 +69,19 @@ def _events(view: v.PublicView) -> list[dict]:
 def _histories(model: Model, view: v.PublicView) -> dict[str, list[dict]]:
     """Per enterprise code, its published inspections across tasks (date order)."""
     out: dict[str, list[dict]] = {}
+    get = out.get
     for tv in view.tasks:
         if not tv.published:
             continue
         for r in tv.results or ():
-            out.setdefault(r.code, []).append({"tv": tv, "result": r})
+            rows = get(r.code)
+            if rows is None:
+                out[r.code] = [{"tv": tv, "result": r}]
+            else:
+                rows.append({"tv": tv, "result": r})
     for rows in out.values():
-        rows.sort(key=lambda x: (x["result"].inspected, x["tv"].task.id))
+        if len(rows) > 1:
+            rows.sort(key=lambda x: (x["result"].inspected, x["tv"].task.id))
     return out
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 
 from ..model import Model
 from . import labels
 from . import view as v
+
+_CODE = attrgetter("code")
+_RESULTS = attrgetter("results")
 
 
 @dataclass(frozen=True)
@@ -47,33 +51,51 @@ def result_counts(model: Model, tv: v.TaskView) -> list[tuple[str, int]]:
 
 
 def compute(model: Model, view: v.PublicView) -> Stats:
+    """One pass over the published results, counting per task and per distinct value (an
+    enterprise looked up once, a unit or an item named once) rather than per row."""
+    item_names: dict[str, str] = {}
+    for item in model.items:  # model.item: the first item of a code
+        item_names.setdefault(item.code, item.name)
     by_item: Counter = Counter()
-    by_unit: Counter = Counter()
-    by_industry: Counter = Counter()
     by_year: Counter = Counter()
-    by_result: Counter = Counter()
-    codes: set[str] = set()
-    inspected = 0
+    code_counts: Counter = Counter()  # inspections per enterprise code
+    result_sets: Counter = Counter()  # rows per tuple of result codes
     for tv in view.tasks:
-        for r in tv.results or ():
-            inspected += 1
-            codes.add(r.code)
-            ent = model.enterprises.get(r.code)
-            for item in tv.task.items:
-                item_obj = model.item(item)
-                by_item[item_obj.name if item_obj else item] += 1
-            if ent:
-                by_unit[labels.unit_name(model, ent.unit)] += 1
-                by_industry[ent.industry] += 1
-            by_year[str(tv.task.year)] += 1
-            by_result.update(model.vocab.results.label(c) for c in r.results)
+        results = tv.results
+        if not results:
+            continue
+        n = len(results)
+        for item in tv.task.items:
+            by_item[item_names.get(item, item)] += n
+        by_year[str(tv.task.year)] += n
+        code_counts.update(map(_CODE, results))
+        result_sets.update(map(_RESULTS, results))
+    by_unit_id: Counter = Counter()
+    by_industry: Counter = Counter()
+    get = model.enterprises.get
+    for code, n in code_counts.items():
+        ent = get(code)
+        if ent:
+            by_unit_id[ent.unit] += n
+            by_industry[ent.industry] += n
+    by_unit: Counter = Counter()
+    for unit, n in by_unit_id.items():
+        by_unit[labels.unit_name(model, unit)] += n
+    by_code: Counter = Counter()
+    for codes, n in result_sets.items():
+        for c in codes:
+            by_code[c] += n
+    result_labels = labels.term_labels(model.vocab.results)
+    by_result: Counter = Counter()
+    for c, n in by_code.items():
+        by_result[result_labels.get(c, c)] += n
     kinds = Counter(tv.publication.kind for tv in view.tasks)
     return Stats(
         tasks=len(view.tasks),
         announced=sum(1 for tv in view.tasks if tv.announce),
         published=sum(1 for tv in view.tasks if tv.published),
-        inspected=inspected,
-        enterprises=len(codes),
+        inspected=code_counts.total(),
+        enterprises=len(code_counts),
         on_time=kinds[v.ON_TIME],
         late=kinds[v.LATE],
         overdue=kinds[v.OVERDUE],
