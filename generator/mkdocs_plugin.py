@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+import jinja2
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -147,6 +148,15 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             files.append(File.generated(config, path, content=content))
         return files
 
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        """Incremental builds keep the theme's compiled templates (Jinja2's bytecode cache:
+        keyed by template name and source checksum, so an edited template is compiled again)."""
+        if self.cache_dir is not None:
+            folder = self.cache_dir / "jinja"
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        return env
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         generated = self.pages.get(page.file.src_uri)
@@ -215,7 +225,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             fastpath.write_sitemap(site, urls, self.view.as_of.isoformat(),
                                    calendar.timegm(midnight.timetuple()))
         t = time.perf_counter()
-        results_files = downloads.write_results(site, self.model, self.view)
+        results_files = downloads.write_results(site, self.model, self.view,
+                                                reuse=self._reusable_results(cache))
         self.timings["downloads"] = self.timings.get("downloads", 0.0) + time.perf_counter() - t
         if self.config.search:
             t = time.perf_counter()
@@ -241,6 +252,21 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             shown = "\n".join(x.text() for x in self.leaks[:50])
             more = f"\n……共 {len(self.leaks)} 处" if len(self.leaks) > 50 else ""
             raise PluginError(f"发现不应公开的内容，站点未发布：\n{shown}{more}")
+
+    def _reusable_results(self, cache: fastpath.BuildCache):
+        """The previous site's ``data/<task>/`` for a task whose page fingerprint (which covers
+        what its results files show) and global digest are unchanged, else None."""
+        previous, site = self.previous_cache, self.previous_site
+        if previous is None or site is None or previous.global_digest != cache.global_digest \
+                or not cache.global_digest:
+            return None
+
+        def reuse(task_id: str) -> Path | None:
+            src = f"tasks/{task_id}/index.md"
+            fp = cache.pages.get(src)
+            return site / "data" / task_id if fp and previous.pages.get(src) == fp else None
+
+        return reuse
 
     def _scan(self, site: Path, scanner: leak.Scanner | None, verdicts: str,
               previous: fastpath.BuildCache | None, cache: fastpath.BuildCache,

@@ -80,6 +80,11 @@ def test_each_incremental_build_equals_a_full_build_and_keeps_the_last_site(demo
         assert spare is not None
         changed = {r for r in set(before) | set(tree(out)) if before.get(r) != tree(out).get(r)}
         assert changed and changed <= spare.delta, f"step {n}"
+        if n == 0:  # an unchanged task's results files were reused, not written again
+            for name in ("results.csv", "results.json"):
+                rel = f"data/2023-02/{name}"
+                assert ((out / rel).stat().st_ino
+                        == (standby.folder_for(out) / rel).stat().st_ino), rel
         # of the bulk pages (carried over unless changed), only the changed ones
         bulk = ("enterprises/", "tasks/")
         assert ({r for r in spare.delta if r.startswith(bulk)}

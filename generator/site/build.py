@@ -18,6 +18,7 @@ every such folder whose process no longer exists (never the folder of a live bui
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 import shutil
@@ -82,6 +83,17 @@ def build_from_view(model: Model, view: PublicView, out: str | Path,
     incremental build writes only what changes; a build without a previous site prepares it.
     """
     t0 = time.perf_counter()
+    # the model (millions of objects at city scale) is never garbage: keep the collector from
+    # walking it again and again while the build allocates
+    gc.freeze()
+    try:
+        return _build(model, view, out, config_file, incremental, fast_path, t0)
+    finally:
+        gc.unfreeze()
+
+
+def _build(model: Model, view: PublicView, out: str | Path, config_file: str | Path | None,
+           incremental: bool, fast_path: bool | None, t0: float) -> BuildReport:
     config_path = Path(config_file) if config_file else ROOT / "mkdocs.yml"
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
 import multiprocessing
 import operator
 import os
-import pickle
 import re
 import shutil
 from collections.abc import Iterable
@@ -46,7 +44,7 @@ _TITLE, _TITLE_TAG, _URL, _CONTENT = range(4)
 _SENTINELS = re.compile("(" + "|".join(map(re.escape, (SHELL_TITLE, SHELL_URL,
                                                          SHELL_CONTENT))) + ")")
 _CODE = [Path(__file__).with_name(n) for n in ("pages.py", "labels.py", "fastpath.py",
-                                               "stats.py", "svg.py")]
+                                               "stats.py", "svg.py", "downloads.py")]
 
 
 class Shell:
@@ -100,14 +98,9 @@ def output_path(src: str) -> str:
 # -- fingerprints (incremental builds) -------------------------------------------------------
 
 def _h(*parts: object) -> str:
-    """A digest of ``parts`` (dataclasses, tuples, dicts, dates, text): their pickle without
-    the memo, so the bytes depend on the values only, not on which objects happen to be shared
-    (a model loaded from the load cache shares other strings than one read from the files)."""
-    buf = io.BytesIO()
-    pickler = pickle.Pickler(buf, protocol=5)
-    pickler.fast = True  # no memo: equal values, equal bytes
-    pickler.dump(parts)
-    return hashlib.blake2b(buf.getvalue(), digest_size=16).hexdigest()
+    """A digest of ``parts``' repr: dataclasses, tuples, dicts, dates and text, no sets (whose
+    order changes with the process hash seed; see :func:`_canonical`)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _canonical(value: object) -> object:
@@ -156,7 +149,8 @@ def enterprise_fingerprints(renderer: pages.Renderer) -> dict[str, str]:
 
 
 def task_fingerprints(renderer: pages.Renderer) -> dict[str, str]:
-    """Per task page: its view (files by digest), the listed enterprises, roster, log entries."""
+    """Per task page: its view (files by digest), the listed enterprises, roster, log entries.
+    Also what the task's results downloads read (``downloads.write_results`` reuses them)."""
     model = renderer.model
     roster = _h(model.inspectors, model.experts, model.items)
     entries_of: dict[object, list] = {}
@@ -165,7 +159,9 @@ def task_fingerprints(renderer: pages.Renderer) -> dict[str, str]:
     out = {}
     for tv in renderer.view.tasks:
         files = sorted((n, hashlib.sha256(b).hexdigest()) for n, b in tv.files.items())
-        listed = [model.enterprises.get(line.code) for line in tv.listing or ()]
+        codes = [line.code for line in tv.listing or ()]
+        codes += sorted({r.code for r in tv.results or ()} - set(codes))
+        listed = [model.enterprises.get(code) for code in codes]
         out[f"tasks/{tv.task.id}/index.md"] = _h(
             dataclasses.replace(tv, files={}), files, listed, roster,
             entries_of.get(tv.task.id, []))
@@ -335,8 +331,10 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
                  and (scanner is None or previous.scan_digest == scanner.digest))
     if can_reuse:
         fps |= enterprise_fingerprints(renderer)
+        there = set(previous.files)  # type: ignore[union-attr]
         reuse = [src for src, fp in fps.items() if previous.pages.get(src) == fp  # type: ignore[union-attr]
-                 and (previous_site / output_path(src)).is_file()]  # type: ignore[operator]
+                 and (output_path(src) in there if there
+                      else (previous_site / output_path(src)).is_file())]  # type: ignore[operator]
     reused = set(reuse)
     carried = [output_path(src) for src in reuse]
     if link:
