@@ -123,3 +123,57 @@ def test_a_value_with_a_line_break_makes_the_whole_file_scanned(tmp_path):
     found = leak.scan(site, model, view, scanner=scanner,
                       composed={"data/results.csv": sorted(parts)})
     assert [(x.file, x.value) for x in found] == [("data/results.csv", "跨行\r\n名称公司")]
+
+
+def _fingerprints(model, view):
+    from generator.site import fastpath, pages
+
+    r = pages.Renderer(model, view)
+    tasks = fastpath.task_fingerprints(r)
+    return r, tasks
+
+
+def test_enterprise_fingerprints_of_untouched_tasks_are_carried_over(monkeypatch):
+    """Only the enterprises of tasks whose page fingerprint changed get a new fingerprint
+    computed; the result equals computing every one (also when an enterprise loses a result
+    but keeps others, and when a task loses all its results)."""
+    from generator.site import fastpath
+
+    model, view = _model_view()
+    r, tasks = _fingerprints(model, view)
+    previous = fastpath.BuildCache(pages=tasks | fastpath.enterprise_fingerprints(r),
+                                   directory_digest="directory-v1",
+                                   task_codes=fastpath.task_codes(r))
+    counts = {code: len(h) for code, h in r.histories.items()}
+    multi = next(tv for tv in view.tasks if tv.results and any(
+        counts[x.code] > 1 for x in tv.results))
+    keep = next(x for x in multi.results if counts[x.code] > 1)
+    changes = {
+        "one date": lambda tv: dataclasses.replace(tv, results=(dataclasses.replace(
+            tv.results[0], inspected=tv.results[0].inspected - dt.timedelta(days=1)),)
+            + tv.results[1:]),
+        "one result less": lambda tv: dataclasses.replace(
+            tv, results=tuple(x for x in tv.results if x != keep)),
+        "no results": lambda tv: dataclasses.replace(tv, results=()),
+    }
+    for label, change in changes.items():
+        view2 = dataclasses.replace(view, tasks=tuple(
+            change(tv) if tv.task.id == multi.task.id else tv for tv in view.tasks))
+        r2, tasks2 = _fingerprints(model, view2)
+        calls = []
+        real = fastpath._enterprise_fingerprint
+        monkeypatch.setattr(fastpath, "_enterprise_fingerprint",
+                            lambda *a: calls.append(1) or real(*a))
+        carried = fastpath.enterprise_fingerprints(r2, previous, tasks2)
+        monkeypatch.setattr(fastpath, "_enterprise_fingerprint", real)
+        assert carried == fastpath.enterprise_fingerprints(r2), label
+        assert carried != {k: v for k, v in previous.pages.items()
+                           if k.startswith("enterprises/")}, label
+        # only the pages showing the task, of the enterprises still with a page
+        assert 0 < len(calls) <= len(previous.task_codes[multi.task.id]) < len(r.histories)
+    # another directory content: every fingerprint computed again
+    other = dataclasses.replace(model, enterprises=type("T", (_Table,), {"digest": "v2"})(
+        model.enterprises))
+    r3, tasks3 = _fingerprints(other, view)
+    assert fastpath.enterprise_fingerprints(r3, previous, tasks3) == \
+        fastpath.enterprise_fingerprints(r3)

@@ -68,7 +68,8 @@ def build_site(data_dir: str, as_of: dt.date, out: str | Path,
     (the result is byte-identical to a full build). ``fast_path=False``: every page through
     MkDocs (slow; the reference the fast path is tested against).
     """
-    model, view, _findings = load_view(data_dir, as_of)
+    cache = cache_folder(Path(out).resolve()) / "load" if incremental else None
+    model, view, _findings = load_view(data_dir, as_of, cache_dir=cache)
     return build_from_view(model, view, out, config_file, incremental=incremental,
                            fast_path=fast_path).out
 

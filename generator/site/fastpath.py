@@ -38,7 +38,7 @@ SHELL_URL = SHELL_KEY
 SHELL_TITLE = "GSSHELLTITLEa7c3"
 # "<h1": Material adds a heading of its own to pages without one; bulk pages have theirs.
 SHELL_CONTENT = "<!--GSSHELLCONTENTa7c3 <h1 -->"
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 
 _TITLE, _TITLE_TAG, _URL, _CONTENT = range(4)
 _SENTINELS = re.compile("(" + "|".join(map(re.escape, (SHELL_TITLE, SHELL_URL,
@@ -141,18 +141,61 @@ def _enterprise_fingerprint(renderer: pages.Renderer, task_fp: dict[str, str],
               [(task_fp[h["tv"].task.id], h["result"]) for h in renderer.histories[code]])
 
 
-def enterprise_fingerprints(renderer: pages.Renderer) -> dict[str, str]:
-    """Per enterprise page: a digest of everything its template reads besides the globals."""
+def enterprise_fingerprints(renderer: pages.Renderer, previous: BuildCache | None = None,
+                            task_pages: dict[str, str] | None = None) -> dict[str, str]:
+    """Per enterprise page: a digest of everything its template reads besides the globals.
+
+    With the ``previous`` build's cache and this build's task page fingerprints
+    (``task_pages``, which cover every task's results): when the directory is the one the
+    previous build read (same content digest), only the enterprises of tasks whose page
+    fingerprint changed, before or now, can have another fingerprint; the others keep theirs.
+    """
     task_fp = _task_digests(renderer)
-    return {f"enterprises/{code}/index.md": _enterprise_fingerprint(renderer, task_fp, code)
-            for code in renderer.histories}
+    directory = directory_digest(renderer)
+    old_pages = previous.pages if previous is not None else {}
+    if previous is None or task_pages is None or not directory \
+            or previous.directory_digest != directory:
+        return {f"enterprises/{code}/index.md": _enterprise_fingerprint(renderer, task_fp, code)
+                for code in renderer.histories}
+    changed = {src.split("/")[1] for src in set(task_pages) | set(previous.task_codes_srcs())
+               if src.startswith("tasks/") and old_pages.get(src) != task_pages.get(src)}
+    dirty: set[str] = set()
+    for task in changed:
+        dirty.update(previous.task_codes.get(task, ()))
+    for task, codes in task_codes(renderer).items():
+        if task in changed:
+            dirty.update(codes)
+    out = {}
+    for code in renderer.histories:
+        src = f"enterprises/{code}/index.md"
+        old = old_pages.get(src)
+        out[src] = (old if old is not None and code not in dirty
+                    else _enterprise_fingerprint(renderer, task_fp, code))
+    return out
+
+
+def task_codes(renderer: pages.Renderer) -> dict[str, list[str]]:
+    """Per task, the enterprises whose page shows it."""
+    out: dict[str, list[str]] = {}
+    for code, history in renderer.histories.items():
+        for h in history:
+            out.setdefault(h["tv"].task.id, []).append(code)
+    return out
+
+
+def directory_digest(renderer: pages.Renderer) -> str:
+    """The directory's content digest (``DirectoryTable.digest``), or "" when it has none."""
+    return str(getattr(renderer.model.enterprises, "digest", "") or "")
 
 
 def task_fingerprints(renderer: pages.Renderer) -> dict[str, str]:
     """Per task page: its view (files by digest), the listed enterprises, roster, log entries.
-    Also what the task's results downloads read (``downloads.write_results`` reuses them)."""
+    Also what the task's results downloads read (``downloads.write_results`` reuses them).
+    The listed enterprises count by the directory's content digest when it has one (cheaper
+    than looking each one up; any directory change then renders every task page again)."""
     model = renderer.model
     roster = _h(model.inspectors, model.experts, model.items)
+    directory = directory_digest(renderer)
     entries_of: dict[object, list] = {}
     for e in renderer.log_entries:
         entries_of.setdefault(e.get("task"), []).append(e)
@@ -161,7 +204,7 @@ def task_fingerprints(renderer: pages.Renderer) -> dict[str, str]:
         files = sorted((n, hashlib.sha256(b).hexdigest()) for n, b in tv.files.items())
         codes = [line.code for line in tv.listing or ()]
         codes += sorted({r.code for r in tv.results or ()} - set(codes))
-        listed = [model.enterprises.get(code) for code in codes]
+        listed = directory or [model.enterprises.get(code) for code in codes]
         out[f"tasks/{tv.task.id}/index.md"] = _h(
             dataclasses.replace(tv, files={}), files, listed, roster,
             entries_of.get(tv.task.id, []))
@@ -180,6 +223,11 @@ class BuildCache:
     verdict_digest: str = ""
     verdicts: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # every file of the site, sorted
+    directory_digest: str = ""
+    task_codes: dict[str, list[str]] = field(default_factory=dict)  # see task_codes()
+
+    def task_codes_srcs(self) -> list[str]:
+        return [f"tasks/{task}/index.md" for task in self.task_codes]
 
     @staticmethod
     def path_for(out: Path) -> Path:
@@ -194,7 +242,8 @@ class BuildCache:
         if raw.get("version") != CACHE_VERSION or not out.is_dir():
             return None
         return cls(raw["global"], raw["scan"], raw["search"], raw["pages"],
-                   raw["verdict_digest"], raw["verdicts"], raw["files"])
+                   raw["verdict_digest"], raw["verdicts"], raw["files"], raw["directory"],
+                   raw["task_codes"])
 
     def save(self, out: Path) -> None:
         path = self.path_for(out)
@@ -203,7 +252,9 @@ class BuildCache:
             "version": CACHE_VERSION, "global": self.global_digest, "scan": self.scan_digest,
             "search": self.search_digest, "pages": self.pages,
             "verdict_digest": self.verdict_digest,
-            "verdicts": self.verdicts, "files": self.files}, sort_keys=True), "utf-8")
+            "verdicts": self.verdicts, "files": self.files,
+            "directory": self.directory_digest, "task_codes": self.task_codes},
+            sort_keys=True), "utf-8")
         os.replace(tmp, path)
 
 
@@ -330,7 +381,7 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
                  and previous.global_digest == gd
                  and (scanner is None or previous.scan_digest == scanner.digest))
     if can_reuse:
-        fps |= enterprise_fingerprints(renderer)
+        fps |= enterprise_fingerprints(renderer, previous, fps)
         there = set(previous.files)  # type: ignore[union-attr]
         reuse = [src for src, fp in fps.items() if previous.pages.get(src) == fp  # type: ignore[union-attr]
                  and (output_path(src) in there if there
@@ -345,7 +396,9 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
     leaks, rendered_fps = render_bulk(root, renderer, shells, todo, scanner,
                                       fingerprint=not can_reuse)
     fps |= rendered_fps
-    cache = BuildCache(gd, scanner.digest if scanner else "", "", fps)
+    cache = BuildCache(gd, scanner.digest if scanner else "", "", fps,
+                       directory_digest=directory_digest(renderer),
+                       task_codes=task_codes(renderer))
     return BulkResult(len(todo), len(reuse), leaks, cache, carried)
 
 

@@ -142,12 +142,15 @@ def _remove(root: Path, rel: str) -> None:
 
 def _parallel(work, items: list[str]) -> None:
     """The cost is the file system's latency per operation: a few threads overlap it."""
-    if len(items) < 200:
-        for item in items:
+    def some(chunk: list[str]) -> None:
+        for item in chunk:
             work(item)
+
+    if len(items) < 200:
+        some(items)
         return
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(work, items, chunksize=64))
+    with ThreadPoolExecutor(8) as pool:  # (its map takes no chunks: one task per 256 items)
+        list(pool.map(some, [items[i:i + 256] for i in range(0, len(items), 256)]))
 
 
 def update(standby: Standby, served: Path, written: Path, written_files: Collection[str],
