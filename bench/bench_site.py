@@ -146,10 +146,15 @@ def run(args: argparse.Namespace) -> None:
         model = pages_only_model(args.pages)
         emit("site.pages_only.model_s", time.perf_counter() - t, "s", None)
     else:
-        data = Path(args.data or work / f"data-{args.scale}")
-        if not (data / "portal.yaml").exists():
+        given = Path(args.data or work / f"data-{args.scale}")
+        if not (given / "portal.yaml").exists():
             subprocess.run([str(ROOT / ".venv/bin/gongshi"), "demo", "--scale", args.scale,
-                            "--out", str(data)], check=True)
+                            "--out", str(given)], check=True)
+        # the office's folder as the builds see it: a copy of hard links (the incremental
+        # step replaces one file in it, never writing into the given folder's files)
+        data = work / "data"
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.copytree(given, data, copy_function=os.link)
         from generator import load
         from generator.site.build import cache_folder
 
@@ -204,14 +209,11 @@ def run(args: argparse.Namespace) -> None:
         rows = list(model.results[tid])
         rows[0] = dataclasses.replace(rows[0], inspected=rows[0].inspected + dt.timedelta(days=1))
         model2 = dataclasses.replace(model, results={**model.results, tid: tuple(rows)})
-    else:  # in the files, in a linked copy of the data folder (the office's folder is kept)
-        data2 = work / "data-changed"
-        shutil.rmtree(data2, ignore_errors=True)
-        shutil.copytree(data, data2, copy_function=os.link)
-        changed = one_date_earlier(data2 / "results" / f"{tid}.csv")
+    else:  # in the office's file (of the linked copy)
+        changed = one_date_earlier(data / "results" / f"{tid}.csv")
         del model
         t = time.perf_counter()
-        model2, _findings = load.load_model(str(data2), cache_dir=load_cache)
+        model2, _findings = load.load_model(str(data), cache_dir=load_cache)
         load2_s = time.perf_counter() - t
         emit(f"site.{label}.incremental.load_s (load cache)", load2_s, "s", None)
         assert any(r.inspected.isoformat() == changed for r in model2.results[tid])

@@ -156,14 +156,19 @@ def test_enterprise_fingerprints_of_untouched_tasks_are_carried_over(monkeypatch
             tv, results=tuple(x for x in tv.results if x != keep)),
         "no results": lambda tv: dataclasses.replace(tv, results=()),
     }
+    real = fastpath._enterprise_fingerprint
+    calls: list[int] = []
+
+    def counted(*a):
+        calls.append(1)
+        return real(*a)
+
     for label, change in changes.items():
         view2 = dataclasses.replace(view, tasks=tuple(
             change(tv) if tv.task.id == multi.task.id else tv for tv in view.tasks))
         r2, tasks2 = _fingerprints(model, view2)
-        calls = []
-        real = fastpath._enterprise_fingerprint
-        monkeypatch.setattr(fastpath, "_enterprise_fingerprint",
-                            lambda *a: calls.append(1) or real(*a))
+        calls.clear()
+        monkeypatch.setattr(fastpath, "_enterprise_fingerprint", counted)
         carried = fastpath.enterprise_fingerprints(r2, previous, tasks2)
         monkeypatch.setattr(fastpath, "_enterprise_fingerprint", real)
         assert carried == fastpath.enterprise_fingerprints(r2), label

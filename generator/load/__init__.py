@@ -7,11 +7,13 @@ the loading goes on. The model is ``None`` only when portal.yaml is missing or u
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..findings import Finding
 from ..model import Model
 from .base import LoadContext
+from .cache import LoadCache
 from .directory import load_directory
 from .items import load_items
 from .portal import load_portal
@@ -20,21 +22,31 @@ from .roster import load_experts, load_roster
 from .tasks import load_tasks
 from .vocab import load_vocabularies
 
-__all__ = ["load_model"]
+__all__ = ["LoadCache", "load_model"]
+
+log = logging.getLogger("gongshi")
 
 
-def load_model(data_dir: str | Path) -> tuple[Model | None, list[Finding]]:
+def load_model(
+    data_dir: str | Path, cache_dir: str | Path | None = None
+) -> tuple[Model | None, list[Finding]]:
+    """The model and every finding. With ``cache_dir`` (a folder outside the data folder), the
+    directory, task and results files whose bytes are unchanged since the last load with that
+    cache are not parsed again (:mod:`.cache`); the model and findings are the same."""
     root = Path(data_dir)
     ctx = LoadContext(root)
+    cache = _cache(root, cache_dir)
     portal = load_portal(ctx)
     vocab = load_vocabularies(ctx)
     items = load_items(ctx, vocab)
-    enterprises = load_directory(ctx, portal)
+    enterprises = load_directory(ctx, portal, cache)
     inspectors = load_roster(ctx, portal)
     experts = load_experts(ctx)
-    tasks = load_tasks(ctx, portal, vocab)
+    tasks = load_tasks(ctx, portal, vocab, cache)
     task_ids = {t.id for t in tasks} | _task_stems(root)
-    results = load_results(ctx, vocab, task_ids)
+    results = load_results(ctx, vocab, task_ids, cache)
+    if cache is not None:
+        cache.save()
     if portal is None:
         return None, ctx.findings
     model = Model(
@@ -49,6 +61,19 @@ def load_model(data_dir: str | Path) -> tuple[Model | None, list[Finding]]:
         data_dir=str(root),
     )
     return model, ctx.findings
+
+
+def _cache(root: Path, cache_dir: str | Path | None) -> LoadCache | None:
+    """The load cache in ``cache_dir``; None (no cache) for a folder inside the data folder,
+    which only the office writes."""
+    if cache_dir is None:
+        return None
+    folder = Path(cache_dir)
+    if folder.resolve().is_relative_to(root.resolve()):
+        log.warning("gongshi：加载缓存目录 %s 位于数据目录 %s 之内，本次不使用缓存；"
+                    "请把缓存放在数据目录之外。", folder, root)
+        return None
+    return LoadCache(folder)
 
 
 def _task_stems(root: Path) -> set[str]:

@@ -15,13 +15,15 @@ findings in the very same order as reading row by row would give. The result is 
 from __future__ import annotations
 
 import operator
+import os
 import unicodedata
 from itertools import compress
+from pathlib import Path
 
 import numpy as np
 
 from ..findings import ERROR, WARNING, Finding
-from ..model import Origin, Portal
+from ..model import Origin, Portal, Unit
 from ..protocol.encoding import USCC_ALPHABET, USCC_WEIGHTS
 from . import headers as H
 from .base import (
@@ -32,6 +34,7 @@ from .base import (
     resolve_unit,
     text,
 )
+from .cache import LoadCache, content_key, dependency_digest, file_digest, stats, unchanged
 from .dates import DATE_FORMS, parse_date
 from .directory_table import CODE_WIDTH, CategoriesBuilder, DirectoryTable, StringsBuilder
 from .records import CONTROL, _controls, _merged, report_headers
@@ -111,13 +114,35 @@ class _Columns:
             b.rollback(cats[f])
 
 
-def load_directory(ctx: LoadContext, portal: Portal | None) -> DirectoryTable:
-    folder = ctx.data_dir / "directory"
-    files = table_files(folder)
+def load_directory(
+    ctx: LoadContext, portal: Portal | None, cache: LoadCache | None = None
+) -> DirectoryTable:
+    """The directory; with a ``cache``, the table and findings of the last load whose files had
+    the same bytes (all files together: the duplicate check spans files)."""
+    files = table_files(ctx.data_dir / "directory")
+    units = portal.units if portal else ()
+    before = stats(files)
+    try:
+        digest = content_key("directory", [(ctx.rel(p), file_digest(p)) for p in files],
+                             dependency_digest(units))
+    except OSError:  # reading the file fails below, as without a cache
+        digest, before = os.urandom(32).hex(), None
+    if cache is not None and before is not None:
+        found, table = cache.recall(ctx, "directory", digest)
+        if found:
+            return table
+    since = len(ctx.findings)
+    table = _load_directory(ctx, files, units)
+    table.digest = digest
+    if cache is not None and before is not None and unchanged(files, before):
+        cache.remember(ctx, "directory", digest, table, since)
+    return table
+
+
+def _load_directory(ctx: LoadContext, files: list[Path], units: tuple[Unit, ...]) -> DirectoryTable:
     if not files:
         ctx.error("schema.file", "没有检查对象名录库：data/directory/ 下应有 .csv 或 .xlsx 文件",
                   Origin("directory/"), fix="把名录库导出为 CSV 或 XLSX 放入 data/directory/。")
-    units = portal.units if portal else ()
     cols = _Columns()
     rels = [ctx.rel(p) for p in files]
     found: list[tuple[tuple, Finding]] = []

@@ -9,6 +9,9 @@ file order (the order of the rows in data/directory/, files sorted by name), as 
 row by row would.
 
 The internal credit-risk class is a separate column, only ever placed in ``Enterprise.internal``.
+
+A table pickles as its columns only (the load cache stores it); ``digest`` identifies its
+content (see ``load_directory``), for caches of what is derived from it.
 """
 
 from __future__ import annotations
@@ -45,6 +48,17 @@ class Strings:
         off = self._offsets[start:stop + 1].tolist()
         blob = self._blob
         return [blob[a:b].decode("utf-8") for a, b in zip(off, off[1:], strict=False)]
+
+    def __getstate__(self) -> tuple:
+        """Offsets as 32-bit numbers when they fit (the load cache stores tables)."""
+        off = self._offsets
+        small = len(off) == 0 or int(off[-1]) < 2**32
+        return self._blob, (off.astype(np.uint32) if small else off), off.dtype.str
+
+    def __setstate__(self, state: tuple) -> None:
+        blob, offsets, dtype = state
+        self._blob = blob
+        self._offsets = offsets.astype(np.dtype(dtype))
 
     def take(self, keep: np.ndarray) -> Strings:
         """The strings at the rows where ``keep`` is true."""
@@ -100,6 +114,16 @@ class Categories:
     def slice(self, start: int, stop: int) -> list[str]:
         values = self.values
         return [values[c] for c in self.codes[start:stop].tolist()]
+
+    def __getstate__(self) -> tuple:
+        """Codes in the smallest integer type that holds them (the load cache stores tables)."""
+        small = np.min_scalar_type(max(len(self.values) - 1, 0))
+        return self.values, self.codes.astype(small), self.codes.dtype.str
+
+    def __setstate__(self, state: tuple) -> None:
+        values, codes, dtype = state
+        self.values = values
+        self.codes = codes.astype(np.dtype(dtype))
 
 
 class CategoriesBuilder:
@@ -162,6 +186,7 @@ class DirectoryTable(Mapping[str, Enterprise]):
         files: list[str],
         file_index: np.ndarray,
         rows: np.ndarray,
+        digest: str = "",
     ) -> None:
         n = len(codes)
         order = np.argsort(codes, kind="stable")
@@ -179,6 +204,25 @@ class DirectoryTable(Mapping[str, Enterprise]):
         self._rows = rows
         self._n = n
         self._built: dict[str, Enterprise] = {}
+        #: SHA-256 (hex) identifying the content: the directory files' bytes, the portal's
+        #: units and the code that read them (set by ``load_directory``; "" when built otherwise)
+        self.digest = digest
+
+    # -- pickling: the columns only (the load cache stores tables) --------------------------
+
+    _STATE = ("_sorted", "_perm", "_names", "_addresses", "_cat", "_registered", "_files",
+              "_file_index", "_rows", "_n", "digest")
+
+    def __getstate__(self) -> dict:
+        """The columns; neither the enterprises built on look-up nor the inverse permutation."""
+        return {k: getattr(self, k) for k in self._STATE}
+
+    def __setstate__(self, state: dict) -> None:
+        vars(self).update((k, state[k]) for k in self._STATE)
+        inv = np.empty_like(self._perm)
+        inv[self._perm] = np.arange(len(self._perm), dtype=self._perm.dtype)
+        self._inv = inv
+        self._built = {}
 
     # -- Mapping -------------------------------------------------------------------------------
 

@@ -6,9 +6,12 @@ separated by 、 ; ； , ， or line breaks. 企业名称 is ignored (the direct
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..model import Origin, Result, Vocabularies
 from . import headers as H
 from .base import CODE_FIX, LoadContext, code_problem, compact_code, text
+from .cache import LoadCache, dependency_digest
 from .dates import DATE_FORMS, parse_date
 from .records import Row, read_rows
 from .tabular import table_files
@@ -17,8 +20,12 @@ from .vocab import resolve_many, split_values
 REQUIRED = ("code", "inspected", "results")
 
 
-def load_results(ctx: LoadContext, vocab: Vocabularies, task_ids: set[str]) -> dict[str, tuple[Result, ...]]:
-    out: dict[str, list[Result]] = {}
+def load_results(ctx: LoadContext, vocab: Vocabularies, task_ids: set[str],
+                 cache: LoadCache | None = None) -> dict[str, tuple[Result, ...]]:
+    """The results by task; with a ``cache``, each file's results and findings of the last load
+    of the same bytes (the rows of a file depend on the vocabularies only)."""
+    out: dict[str, tuple[Result, ...]] = {}
+    deps = dependency_digest(vocab) if cache is not None else ""
     for path in table_files(ctx.data_dir / "results"):
         task = path.stem
         if task in out:
@@ -29,12 +36,21 @@ def load_results(ctx: LoadContext, vocab: Vocabularies, task_ids: set[str]) -> d
             ctx.error("references.task", f"结果文件对应的任务 {task} 不存在（data/tasks/{task}.yaml）",
                       Origin(ctx.rel(path)), value=task,
                       fix="结果文件名应为任务编号，例如 results/2023-01.csv。")
-        rows = out.setdefault(task, [])
-        for row in read_rows(ctx, path, H.RESULTS, REQUIRED, what="结果文件"):
-            r = _result(ctx, task, row, vocab)
-            if r is not None:
-                rows.append(r)
-    return {k: tuple(v) for k, v in out.items()}
+        if cache is None:
+            out[task] = _file_results(ctx, path, task, vocab)
+        else:
+            out[task] = cache.memo(ctx, "results", [path], deps,
+                                   lambda p=path, t=task: _file_results(ctx, p, t, vocab))
+    return out
+
+
+def _file_results(ctx: LoadContext, path: Path, task: str, vocab: Vocabularies) -> tuple[Result, ...]:
+    rows = []
+    for row in read_rows(ctx, path, H.RESULTS, REQUIRED, what="结果文件"):
+        r = _result(ctx, task, row, vocab)
+        if r is not None:
+            rows.append(r)
+    return tuple(rows)
 
 
 def _result(ctx: LoadContext, task: str, row: Row, vocab: Vocabularies) -> Result | None:

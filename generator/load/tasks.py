@@ -16,6 +16,7 @@ from pathlib import Path
 from ..model import Condition, Origin, Portal, Scope, Source, StratumRule, Task, Vocabularies
 from . import headers as H
 from .base import ID_RE, LoadContext, parse_bool, resolve_unit, split_multi, text
+from .cache import LoadCache, dependency_digest
 from .dates import DATE_FORMS, parse_date
 from .records import key_origin, record
 from .vocab import resolve, resolve_many
@@ -50,14 +51,22 @@ SCHEDULED_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
 MAX_CHAIN = 100_000  # hash-chain length: computing H^n must stay instant at commit
 
 
-def load_tasks(ctx: LoadContext, portal: Portal | None, vocab: Vocabularies) -> tuple[Task, ...]:
+def load_tasks(ctx: LoadContext, portal: Portal | None, vocab: Vocabularies,
+               cache: LoadCache | None = None) -> tuple[Task, ...]:
+    """The tasks; with a ``cache``, each file's task and findings of the last load of the same
+    bytes (a task file depends on the portal's units and the vocabularies)."""
     folder = ctx.data_dir / "tasks"
     if not folder.is_dir():
         return ()
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+    deps = dependency_digest(portal.units if portal else (), vocab) if cache is not None else ""
     out = []
     for path in paths:
-        task = _TaskLoader(ctx, path, portal, vocab).load()
+        if cache is None:
+            task = _TaskLoader(ctx, path, portal, vocab).load()
+        else:
+            task = cache.memo(ctx, "tasks", [path], deps,
+                              lambda p=path: _TaskLoader(ctx, p, portal, vocab).load())
         if task is not None:
             out.append(task)
     return tuple(out)

@@ -45,7 +45,9 @@ def _optional(module: str):
         raise
 
 
-def load_view(data_dir: str, as_of: dt.date) -> tuple[Model, PublicView, list[Finding]]:
+def load_view(
+    data_dir: str, as_of: dt.date, cache_dir: str | os.PathLike[str] | None = None
+) -> tuple[Model, PublicView, list[Finding]]:
     """Load, check and derive the public view; raise DataError when the data has errors."""
     load = _optional("generator.load")
     state = _optional("generator.state")
@@ -57,7 +59,7 @@ def load_view(data_dir: str, as_of: dt.date) -> tuple[Model, PublicView, list[Fi
 
         model, view = fixture_model_with_results(as_of)
         return model, view, []
-    model, findings = load.load_model(data_dir)
+    model, findings = load.load_model(data_dir, cache_dir=cache_dir)
     findings = list(findings)
     if model is None:
         raise DataError(findings)
