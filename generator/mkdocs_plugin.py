@@ -230,11 +230,10 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         self.timings["downloads"] = self.timings.get("downloads", 0.0) + time.perf_counter() - t
         if self.config.search:
             t = time.perf_counter()
-            records = fastpath.search_records(renderer)
-            cache.search_digest = fastpath.search_digest(records)
+            cache.search_digest = fastpath.search_key(renderer)
             # carried over unscanned only when scanned with these very rules before
             self.carried += fastpath.build_search(
-                site, records, self.previous_site,
+                site, lambda: fastpath.search_records(renderer), self.previous_site,
                 reuse=previous is not None and previous.search_digest == cache.search_digest,
                 link=self.link_carried or previous is None
                 or previous.verdict_digest != verdicts)

@@ -182,3 +182,47 @@ def test_enterprise_fingerprints_of_untouched_tasks_are_carried_over(monkeypatch
     r3, tasks3 = _fingerprints(other, view)
     assert fastpath.enterprise_fingerprints(r3, previous, tasks3) == \
         fastpath.enterprise_fingerprints(r3)
+
+
+def test_column_lookup_and_statistics_equal_the_per_enterprise_ones():
+    from generator import load
+    from generator.site import stats
+
+    model, _ = load.load_model(ROOT / "data")
+    table = model.enterprises
+    codes = list(table)[:40] + ["91110000000000000X", "short", 7, list(table)[3]]
+    for field in ("unit", "industry", "entity_type", "status"):
+        want = [getattr(table.get(c), field) if table.get(c) else None for c in codes]
+        assert table.column_of(codes, field) == want, field
+    from generator.site.source import load_view
+
+    model, view, _ = load_view(str(ROOT / "data"), dt.date(2023, 12, 29))
+    plain = dataclasses.replace(model, enterprises=dict(model.enterprises.items()))
+    got = stats.compute(model, view)
+    assert got == stats.compute(plain, view) and got.by_unit and got.by_industry
+
+
+def test_the_search_key_follows_what_the_records_are_made_of():
+    from generator.site import fastpath, pages
+    from generator.site.source import load_view
+
+    model, view, _ = load_view(str(ROOT / "data"), dt.date(2023, 12, 29))
+    assert model.enterprises.digest
+    key = fastpath.search_key(pages.Renderer(model, view))
+    assert key == fastpath.search_key(pages.Renderer(model, view))
+    retitled = dataclasses.replace(view, tasks=(dataclasses.replace(
+        view.tasks[0], task=dataclasses.replace(view.tasks[0].task, title="新标题")),)
+        + view.tasks[1:])
+    other_dir = dataclasses.replace(model, enterprises=model.enterprises)
+    keys = {key, fastpath.search_key(pages.Renderer(model, retitled))}
+    table = model.enterprises
+    table.digest, saved = "another", table.digest
+    try:
+        keys.add(fastpath.search_key(pages.Renderer(other_dir, view)))
+    finally:
+        table.digest = saved
+    fewer = dataclasses.replace(view, tasks=tuple(
+        dataclasses.replace(tv, results=()) if tv.results else tv for tv in view.tasks[:1])
+        + view.tasks[1:])
+    keys.add(fastpath.search_key(pages.Renderer(model, fewer)))
+    assert len(keys) == 4

@@ -22,7 +22,7 @@ import operator
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -404,15 +404,21 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
 
 # -- search: compact records, indexed by generator.site.search_index ---------------------------
 
-def search_records(renderer: pages.Renderer) -> list[search_index.Record]:
-    """One record per searchable page (tasks, enterprises): names and codes, not whole pages."""
+def _task_records(renderer: pages.Renderer) -> list[search_index.Record]:
     model = renderer.model
     out = []
-    unit_names = {u.id: u.name for u in model.portal.units}
     for tv in renderer.view.tasks:
         t = tv.task
         out.append(search_index.Record(f"tasks/{t.id}/", t.title,
                                        f"{t.id} {t.year}年度 {labels.items(model, t)}", "抽查任务"))
+    return out
+
+
+def search_records(renderer: pages.Renderer) -> list[search_index.Record]:
+    """One record per searchable page (tasks, enterprises): names and codes, not whole pages."""
+    model = renderer.model
+    out = _task_records(renderer)
+    unit_names = {u.id: u.name for u in model.portal.units}
     for code in sorted(renderer.histories):
         ent = model.enterprises.get(code)
         if ent is None:
@@ -432,11 +438,30 @@ def search_digest(records: list[search_index.Record]) -> str:
     return h.hexdigest()
 
 
-def build_search(site_dir: Path, records: list[search_index.Record],
+def search_key(renderer: pages.Renderer) -> str:
+    """What the search index depends on, cheaply: with the directory's content digest, the
+    task records, that digest, the unit names and the enterprises' codes (the enterprise
+    records are made of these; building them means looking up every enterprise), plus the
+    code that makes and writes the records; without it, :func:`search_digest` of the records.
+    """
+    directory = directory_digest(renderer)
+    if not directory:
+        return search_digest(search_records(renderer))
+    h = hashlib.sha256(b"by-directory-digest\0")
+    for module in (search_index.__file__, __file__, labels.__file__):
+        h.update(Path(module).read_bytes())
+    fields = operator.attrgetter(*(f.name for f in dataclasses.fields(search_index.Record)))
+    h.update(json.dumps([[fields(rec) for rec in _task_records(renderer)], directory,
+                         sorted((u.id, u.name) for u in renderer.model.portal.units),
+                         sorted(renderer.histories)], ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()
+
+
+def build_search(site_dir: Path, records: Callable[[], list[search_index.Record]],
                  previous_site: Path | None = None, reuse: bool = False,
                  link: bool = True) -> list[str]:
-    """The search index of ``records`` into ``site_dir``. ``reuse``: the previous site's index
-    was written from the same records by the same code (equal :func:`search_digest`); its files
+    """The search index of ``records()`` into ``site_dir``. ``reuse``: the previous site's index
+    was written from the same records by the same code (equal :func:`search_key`); its files
     are hard-linked instead (the leak scan still reads them unless their bytes were found clean
     before), or with ``link=False`` left out for the caller to carry over (only when the leak
     rules are those the previous site was scanned with). Returns the reused files' paths."""
@@ -446,7 +471,7 @@ def build_search(site_dir: Path, records: list[search_index.Record],
         if link:
             _link_all(previous_site, site_dir, rels)  # type: ignore[arg-type]
         return rels
-    search_index.write_index(site_dir, records)
+    search_index.write_index(site_dir, records())
     return []
 
 

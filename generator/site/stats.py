@@ -72,12 +72,19 @@ def compute(model: Model, view: v.PublicView) -> Stats:
         result_sets.update(map(_RESULTS, results))
     by_unit_id: Counter = Counter()
     by_industry: Counter = Counter()
-    get = model.enterprises.get
-    for code, n in code_counts.items():
-        ent = get(code)
-        if ent:
-            by_unit_id[ent.unit] += n
-            by_industry[ent.industry] += n
+    codes = list(code_counts)
+    column_of = getattr(model.enterprises, "column_of", None)
+    if column_of is not None:  # a DirectoryTable: column-wise, no enterprise built
+        units, industries = column_of(codes, "unit"), column_of(codes, "industry")
+    else:
+        found = [model.enterprises.get(code) for code in codes]
+        units = [e.unit if e else None for e in found]
+        industries = [e.industry if e else None for e in found]
+    for code, unit, industry in zip(codes, units, industries, strict=True):
+        if unit is not None:
+            n = code_counts[code]
+            by_unit_id[unit] += n
+            by_industry[industry] += n
     by_unit: Counter = Counter()
     for unit, n in by_unit_id.items():
         by_unit[labels.unit_name(model, unit)] += n
