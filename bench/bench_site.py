@@ -159,7 +159,8 @@ def run(args: argparse.Namespace) -> None:
         from generator.site.build import cache_folder
 
         # as ``gongshi build --incremental`` loads: through the load cache next to the site
-        load_cache = cache_folder((work / "site").resolve()) / "load"
+        load_cache = (None if args.no_incremental
+                      else cache_folder((work / "site").resolve()) / "load")
         shutil.rmtree(cache_folder((work / "site").resolve()), ignore_errors=True)
         t = time.perf_counter()
         model, _findings = load.load_model(str(data), cache_dir=load_cache)

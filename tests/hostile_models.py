@@ -146,7 +146,7 @@ def hostile_fixture(payloads: Sequence[str] = PAYLOADS, as_of: dt.date = AS_OF,
 
 def build_hostile_site(model: Model, view: PublicView, out: Path) -> Path:
     """Build with the real pipeline, the model and view injected in place of loading."""
-    with mock.patch.object(site_build, "load_view", lambda d, a: (model, view, [])):
+    with mock.patch.object(site_build, "load_view", lambda d, a, **kw: (model, view, [])):
         return site_build.build_site("@fixtures", view.as_of, out)
 
 

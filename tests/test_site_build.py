@@ -54,7 +54,7 @@ def test_failed_build_leaves_previous_site_untouched(monkeypatch):
     before = tree_hashes(out)
     model, view = fixture()
     leaky = dataclasses.replace(view, embargo=Embargo(names=frozenset({"抽查任务"})))
-    monkeypatch.setattr(site_build, "load_view", lambda d, a: (model, leaky, []))
+    monkeypatch.setattr(site_build, "load_view", lambda d, a, **kw: (model, leaky, []))
     with pytest.raises(Exception, match="不应公开|BuildError"):
         build_site(FIXTURES, AS_OF, out)
     assert tree_hashes(out) == before
@@ -65,7 +65,7 @@ def test_cli_refuses_data_with_errors(monkeypatch, capsys, tmp_path):
     finding = Finding("error", "uscc.checksum", "统一社会信用代码校验位错误", file="directory/a.csv",
                       row=3, column="统一社会信用代码", value="91410381MA00000000", fix="核对代码")
 
-    def refuse(data_dir, as_of):
+    def refuse(data_dir, as_of, **kw):
         raise DataError([finding])
 
     monkeypatch.setattr(site_build, "load_view", refuse)

@@ -43,7 +43,7 @@ def test_long_names_are_caught_anywhere():
 def test_cli_prints_the_leaks_in_chinese(monkeypatch, capsys, tmp_path):
     model, view = fixture()
     leaky = dataclasses.replace(view, embargo=Embargo(names=frozenset({"抽查任务"})))
-    monkeypatch.setattr(site_build, "load_view", lambda d, a: (model, leaky, []))
+    monkeypatch.setattr(site_build, "load_view", lambda d, a, **kw: (model, leaky, []))
     code = main(["build", "--data", FIXTURES, "--as-of", "2023-12-29",
                  "--out", str(tmp_path / "s")])
     err = capsys.readouterr().err
