@@ -242,3 +242,19 @@ def test_kill_while_using_the_standby(references, tmp_path, phase):
     _cli(out, OLD)  # through the standby again
     assert tree(out) == references[OLD]
     assert tree(standby.folder_for(out)) == references[NEW]
+
+
+def test_without_the_atomic_exchange_builds_still_equal_full_builds(demo, tmp_path, monkeypatch):
+    """File systems without renameat2's exchange: the two-rename fallback, no standby kept."""
+    from generator import fileio
+
+    monkeypatch.setattr(fileio, "_renameat2_exchange", lambda a, b: False)
+    out = tmp_path / "site"
+    build(demo, out)
+    for n, (old, new) in enumerate(((",2023-04-03,", ",2023-04-04,"),
+                                    (",2023-04-04,", ",2023-04-03,"))):
+        edit(demo / "results/2023-01.csv", old, new)
+        build(demo, out)
+        full = tmp_path / f"full-{n}"
+        build_site(str(demo), DEMO_AS_OF, full)
+        assert tree(out) == tree(full)

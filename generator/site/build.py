@@ -161,8 +161,10 @@ def _build(model: Model, view: PublicView, out: str | Path, config_file: str | P
             else:  # no site before, or one of unknown content: the copy made of this one
                 if old is not None:
                     discard(old, out)
-                os.rename(tmp / "standby", standby.folder_for(out))
-                standby.save(out, ())
+                if (tmp / "standby").is_dir():
+                    os.rename(tmp / "standby", standby.folder_for(out))
+                    standby.save(out, ())
+                # else: no exchange here (two-rename fallback); the next build goes the slow way
         elif old is not None:
             discard(old, out)
         report.timings.update(plugin.timings)  # type: ignore[attr-defined]
