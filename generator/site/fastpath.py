@@ -305,24 +305,42 @@ def _render_chunk(srcs: list[str]) -> tuple[list[leak.Leak], dict[str, str]]:
     task_fp: dict[str, str] | None = _WORK["task_fp"]
     leaks: list[leak.Leak] = []
     fps: dict[str, str] = {}
-    made: set[Path] = set()
-    for src in srcs:
-        if task_fp is not None and src.startswith("enterprises/"):
-            fps[src] = _enterprise_fingerprint(renderer, task_fp, src.split("/")[1])
-        page = renderer.bulk(src)
-        shell = shells[src.split("/", 1)[0]]
-        data = shell.fill(page).encode("utf-8", errors="xmlcharrefreplace")
-        rel = output_path(src)
-        target = root / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
-        if scanner is not None:
-            text = shell.variable_text(page)
-            leaks += leak.unique(scanner.scan_text(rel, text)
-                                 + leak.personal_numbers(rel, text.encode("utf-8")))
+    # Writing is the file system's latency per folder and file, not CPU: a few threads write
+    # while this process renders the next pages.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(WRITERS) as writers:
+        pending = []
+        for src in srcs:
+            if task_fp is not None and src.startswith("enterprises/"):
+                fps[src] = _enterprise_fingerprint(renderer, task_fp, src.split("/")[1])
+            page = renderer.bulk(src)
+            shell = shells[src.split("/", 1)[0]]
+            data = shell.fill(page).encode("utf-8", errors="xmlcharrefreplace")
+            rel = output_path(src)
+            pending.append(writers.submit(_write, root / rel, data))
+            if scanner is not None:
+                text = shell.variable_text(page)
+                leaks += leak.unique(scanner.scan_text(rel, text)
+                                     + leak.personal_numbers(rel, text.encode("utf-8")))
+        for done in pending:
+            done.result()  # raises what a write raised
     return leaks, fps
+
+
+#: Threads writing rendered pages, per rendering process.
+WRITERS = 4
+
+
+def _write(target: Path, data: bytes) -> None:
+    try:
+        os.mkdir(target.parent)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as f:
+        f.write(data)
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
