@@ -226,3 +226,45 @@ def test_the_search_key_follows_what_the_records_are_made_of():
         + view.tasks[1:])
     keys.add(fastpath.search_key(pages.Renderer(model, fewer)))
     assert len(keys) == 4
+
+
+def test_directory_checks_read_column_wise_find_what_the_row_by_row_ones_find(tmp_path):
+    """pii, uscc and risk over a DirectoryTable (batches, distinct values, a vectorised code
+    check) report exactly what they report over the same enterprises as a plain dict."""
+    import shutil
+
+    from generator import load
+    from generator.checks import CheckContext, pii, risk, uscc
+    from generator.protocol.encoding import uscc_check_char
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    path = data / "directory" / "enterprises-2023.csv"
+    text = path.read_bytes().decode("gb18030")
+    row = text.splitlines()[1].split(",")
+    bad = []
+    for n, (name, address, industry_risk, code) in enumerate([
+            ("示例手机公司", "示例路１３８ ００１３ ８０００号", "中", None),  # full-width, spaced
+            ("示例身份公司", "住所11010519491231002X", "中", None),
+            ("示例风险公司", "示例路1号", "信用风险较高", None),
+            ("示例代码公司", "示例路2号", "中", row[0][:-1] + ("0" if row[0][-1] != "0" else "1")),
+    ]):
+        cells = list(row)
+        first17 = f"9141999900000{n:04d}"
+        cells[0] = code or first17 + uscc_check_char(first17)
+        cells[1], cells[8], cells[4] = name, address, industry_risk
+        bad.append(",".join(cells))
+    path.write_bytes((text.rstrip("\r\n") + "\r\n" + "\r\n".join(bad) + "\r\n").encode("gb18030"))
+    model, _ = load.load_model(data)
+    assert hasattr(model.enterprises, "batches")
+    plain = dataclasses.replace(model, enterprises=dict(model.enterprises.items()))
+    ctx = CheckContext.for_model(model, dt.date(2023, 12, 29))
+    for check in (pii.check, uscc.check, risk.check):
+        got = check(model, ctx)
+        assert got == check(plain, ctx), check.__module__
+    rules = {f.rule for check in (pii.check, risk.check) for f in check(model, ctx)}
+    assert {"pii.mobile", "pii.id_card", "risk.public_column"} <= rules
+    clean, _ = load.load_model(ROOT / "data")
+    clean_plain = dataclasses.replace(clean, enterprises=dict(clean.enterprises.items()))
+    for check in (pii.check, uscc.check, risk.check):
+        assert check(clean, ctx) == check(clean_plain, ctx)

@@ -31,12 +31,37 @@ def find_pii(value: str) -> str | None:
     return None
 
 
+_ENTERPRISE_COLUMNS = (("企业名称", "name"), ("市场主体类型", "entity_type"), ("行业", "industry"),
+                       ("行业风险等级", "industry_risk"), ("登记状态", "status"), ("住所", "address"))
+#: Both numbers hold 11 digits in a row once normalised: a batch of rows whose normalised text
+#: has no such run holds neither (NFKC works per character, the NUL between values stays).
+_ELEVEN_DIGITS = re.compile(r"[0-9]{11}")
+
+
+def _enterprise_fields(enterprises) -> Iterator[tuple[str, Origin | None, str, str | None]]:
+    """The enterprises' public fields; from a large directory (``DirectoryTable.batches``) only
+    those of row batches that can hold a number at all, read column-wise."""
+    batches = getattr(enterprises, "batches", None)
+    if batches is None:
+        for e in enterprises.values():
+            for column, attr in _ENTERPRISE_COLUMNS:
+                yield getattr(e, attr), e.origin, column, None
+        return
+    for c in batches():
+        columns = [c[attr] for _, attr in _ENTERPRISE_COLUMNS]
+        text = unicodedata.normalize("NFKC", "\0".join("\0".join(v) for v in columns))
+        if not _ELEVEN_DIGITS.search(_SEPARATORS.sub("", text)):
+            continue
+        for k, (file, row) in enumerate(zip(c["file"], c["row"], strict=True)):
+            origin = Origin(file, row)
+            for (column, _attr), values in zip(_ENTERPRISE_COLUMNS, columns, strict=True):
+                yield values[k], origin, column, None
+
+
 def public_fields(model: Model) -> Iterator[tuple[str, Origin | None, str, str | None]]:
-    """(value, origin, column, task) for every public text field of the model."""
-    for e in model.enterprises.values():
-        for column, value in (("企业名称", e.name), ("市场主体类型", e.entity_type), ("行业", e.industry),
-                              ("行业风险等级", e.industry_risk), ("登记状态", e.status), ("住所", e.address)):
-            yield value, e.origin, column, None
+    """(value, origin, column, task) for every public text field of the model (of the
+    directory's, those that can hold a number)."""
+    yield from _enterprise_fields(model.enterprises)
     for i in model.inspectors:
         for column, value in (("人员编号", i.id), ("姓名", i.name), ("职务", i.title), ("执法证号", i.badge),
                               ("业务专长", "、".join(i.expertise))):

@@ -30,6 +30,8 @@ def check(model: Model, ctx: CheckContext) -> list[Finding]:
                 task.origin, column="模式", value=task.mode, task=task.id,
                 fix="把「模式」改为 审计（名单由指定审计人员核验），或改用公开的「行业风险等级」分层。",
             ))
+    if not _may_hold_risk(model.enterprises):
+        return out
     for e in model.enterprises.values():
         for column, value in (("行业风险等级", e.industry_risk), ("市场主体类型", e.entity_type),
                               ("登记状态", e.status), ("行业", e.industry)):
@@ -41,3 +43,14 @@ def check(model: Model, ctx: CheckContext) -> list[Finding]:
                     fix="把信用风险分类放在「信用风险分类」列（不会公开）；「行业风险等级」只填行业的风险等级。",
                 ))
     return out
+
+
+def _may_hold_risk(enterprises) -> bool:
+    """False when no value of the four columns matches (a large directory holds each column's
+    few distinct values once: checked without going through its rows)."""
+    distinct = getattr(enterprises, "distinct", None)
+    if distinct is None:
+        return True
+    return any(value and _RISK_VALUE.fullmatch(value)
+               for field in ("industry_risk", "entity_type", "status", "industry")
+               for value in distinct(field))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..findings import ERROR, Finding
 from ..load.base import CODE_FIX, code_problem
 from ..model import Model, Origin
+from ..protocol.scan import codes_valid
 from .context import CheckContext
 
 
@@ -20,8 +21,17 @@ def _one(code: str, origin: Origin | None, column: str, task: str | None = None)
 
 def check(model: Model, ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
-    for code, e in model.enterprises.items():
-        out += _one(code, e.origin, "统一社会信用代码")
+    batches = getattr(model.enterprises, "batches", None)
+    if batches is None:
+        for code, e in model.enterprises.items():
+            out += _one(code, e.origin, "统一社会信用代码")
+    else:  # a large directory, column-wise: rows looked at one by one only in a bad batch
+        for c in batches():
+            codes = c["code"]
+            if codes_valid("\n".join(codes).encode("ascii"), len(codes)):
+                continue
+            for code, file, row in zip(codes, c["file"], c["row"], strict=True):
+                out += _one(code, Origin(file, row), "统一社会信用代码")
     for task_id, results in model.results.items():
         for r in results:
             out += _one(r.code, r.origin, "统一社会信用代码", task_id)

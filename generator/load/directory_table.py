@@ -255,6 +255,11 @@ class DirectoryTable(Mapping[str, Enterprise]):
         i = self._find(code)
         return default if i < 0 else self._remember(code, self._build(code, i))
 
+    def distinct(self, field: str) -> list[str]:
+        """The distinct values of a categorical column (entity_type, industry, industry_risk,
+        unit, status), each once (values no row holds any more may be among them)."""
+        return list(self._cat[field].values)
+
     def column_of(self, codes: list[str], field: str) -> list[str | None]:
         """One categorical column (entity_type, industry, industry_risk, unit, status) for
         each of ``codes``, None for a code not in the table: one vectorised look-up instead of
