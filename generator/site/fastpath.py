@@ -28,7 +28,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from . import labels, leak, pages, search_index
+from . import labels, leak, pages, search_index, standby
 
 #: One shell per section of bulk pages (relative links to the section differ per section).
 SECTIONS = ("tasks", "enterprises")
@@ -258,40 +258,6 @@ class BuildCache:
         os.replace(tmp, path)
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
-def _link_all(src_root: Path, dst_root: Path, rels: list[str]) -> None:
-    """Hard-link ``rels`` from ``src_root`` into ``dst_root`` (threads: the cost is the file
-    system's latency per mkdir/link, not CPU)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def work(chunk: list[str]) -> None:
-        for rel in chunk:
-            dst = dst_root / rel
-            try:
-                os.mkdir(dst.parent)
-            except FileExistsError:
-                pass
-            except FileNotFoundError:
-                dst.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(src_root / rel, dst)
-            except OSError:
-                shutil.copy2(src_root / rel, dst)
-
-    if len(rels) < 500:
-        work(rels)
-        return
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(work, _chunks(rels, 500)))
-
-
 # -- rendering in worker processes -----------------------------------------------------------
 
 _WORK: dict = {}  # set in the parent before the workers fork
@@ -333,12 +299,7 @@ WRITERS = 4
 
 
 def _write(target: Path, data: bytes) -> None:
-    try:
-        os.mkdir(target.parent)
-    except FileExistsError:
-        pass
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
+    standby.ensure_folder(target.parent)
     with open(target, "wb") as f:
         f.write(data)
 
@@ -407,7 +368,7 @@ def build_bulk(root: Path, renderer: pages.Renderer, shells: dict[str, Shell],
     reused = set(reuse)
     carried = [output_path(src) for src in reuse]
     if link:
-        _link_all(previous_site, root, carried)  # type: ignore[arg-type]
+        standby.link_files(previous_site, root, carried)  # type: ignore[arg-type]
     todo = [src for src in renderer.bulk_sources() if src not in reused]
     # nothing to reuse: the enterprise pages' fingerprints (for the next build) are computed by
     # the workers that render them
@@ -487,7 +448,7 @@ def build_search(site_dir: Path, records: Callable[[], list[search_index.Record]
     if reuse and old is not None and (old / "meta.json").is_file():
         rels = [f"{search_index.INDEX_DIR}/{rel}" for rel in leak.list_files(old)]
         if link:
-            _link_all(previous_site, site_dir, rels)  # type: ignore[arg-type]
+            standby.link_files(previous_site, site_dir, rels)  # type: ignore[arg-type]
         return rels
     search_index.write_index(site_dir, records())
     return []

@@ -89,7 +89,8 @@ def save(out: Path, delta: Iterable[str]) -> None:
     os.replace(tmp, path)
 
 
-def _makedirs(path: Path) -> None:
+def ensure_folder(path: Path) -> None:
+    """``path`` exists as a folder (one mkdir when its parent exists, the usual case)."""
     try:
         os.mkdir(path)
     except FileExistsError:
@@ -108,7 +109,7 @@ def _put(src: Path, dst: Path, *, link: bool) -> None:
             tmp.unlink(missing_ok=True)
             os.link(src, tmp)
         except FileNotFoundError:
-            _makedirs(dst.parent)
+            ensure_folder(dst.parent)
             os.link(src, tmp)
         except OSError:
             shutil.copy2(src, tmp)
@@ -117,7 +118,7 @@ def _put(src: Path, dst: Path, *, link: bool) -> None:
     try:
         os.replace(src, dst)
     except FileNotFoundError:
-        _makedirs(dst.parent)
+        ensure_folder(dst.parent)
         os.replace(src, dst)
 
 
@@ -172,19 +173,24 @@ def update(standby: Standby, served: Path, written: Path, written_files: Collect
     return written_set | set(removed)
 
 
-def clone(src: Path, dst: Path, files: list[str]) -> None:
-    """``dst``: a copy of ``src`` made of hard links (``files``: every file of ``src``)."""
-    dst.mkdir()
+def link_files(src: Path, dst: Path, rels: list[str]) -> None:
+    """Hard-link the files ``rels`` of ``src`` into ``dst`` (copied where linking fails)."""
 
     def work(rel: str) -> None:
         target = dst / rel
         try:
             os.link(src / rel, target)
         except FileNotFoundError:
-            _makedirs(target.parent)
+            ensure_folder(target.parent)
             os.link(src / rel, target)
         except OSError:
-            _makedirs(target.parent)
+            ensure_folder(target.parent)
             shutil.copy2(src / rel, target)
 
-    _parallel(work, files)
+    _parallel(work, rels)
+
+
+def clone(src: Path, dst: Path, files: list[str]) -> None:
+    """``dst``: a copy of ``src`` made of hard links (``files``: every file of ``src``)."""
+    dst.mkdir()
+    link_files(src, dst, files)
