@@ -28,6 +28,7 @@ unit                   单位：局机关科室 (hq) 或 市场监管所 (statio
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -337,5 +338,20 @@ class Model:
         return next((i for i in self.items if i.code == code), None)
 
     def inspector(self, inspector_id: str) -> Inspector | None:
-        key = inspector_id.lower()
-        return next((i for i in self.inspectors if i.id.lower() == key), None)
+        """The first inspector with this id, case-insensitively."""
+        return self._by_id[0].get(inspector_id.lower())
+
+    def expert(self, expert_id: str) -> Expert | None:
+        """The first expert with this id, case-insensitively."""
+        return self._by_id[1].get(expert_id.lower())
+
+    @functools.cached_property
+    def _by_id(self) -> tuple[dict[str, Inspector], dict[str, Expert]]:
+        # looked up for every row of every task page: built once per model
+        inspectors: dict[str, Inspector] = {}
+        for i in self.inspectors:
+            inspectors.setdefault(i.id.lower(), i)
+        experts: dict[str, Expert] = {}
+        for e in self.experts:
+            experts.setdefault(e.id.lower(), e)
+        return inspectors, experts

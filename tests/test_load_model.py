@@ -152,3 +152,21 @@ def test_result_file_for_unknown_task(tmp_path):
     (root / "results" / "2099-01.csv").write_text("统一社会信用代码,检查日期,检查结果\n", encoding="utf-8")
     _, findings = load_model(root)
     assert any(f.rule == "references.task" and f.file == "results/2099-01.csv" for f in findings)
+
+
+def test_inspector_and_expert_looked_up_by_id_case_insensitively(tmp_path):
+    model, _ = load_model(write_data_min(tmp_path))
+    first, second = model.inspectors[0], model.inspectors[1]
+    assert model.inspector(first.id.upper()) is first
+    assert model.inspector(first.id.lower()) is first
+    assert model.expert(model.experts[1].id.swapcase()) is model.experts[1]
+    assert model.inspector("无此人") is None and model.expert("无此人") is None
+    # the same id twice (a finding of the checks): the first row is the one shown
+    twin = dataclasses.replace(second, id=first.id.swapcase(), name="另一人")
+    doubled = dataclasses.replace(model, inspectors=(first, twin) + model.inspectors[2:])
+    assert doubled.inspector(first.id) is first
+    # a changed model looks up its own rows, not the ones looked up before
+    renamed = dataclasses.replace(model, inspectors=tuple(
+        dataclasses.replace(i, name=i.name + "甲") for i in model.inspectors))
+    assert renamed.inspector(first.id).name == first.name + "甲"
+    assert model.inspector(first.id) is first

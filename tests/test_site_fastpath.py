@@ -124,3 +124,27 @@ def test_fingerprints_from_the_workers_equal_the_parents(tmp_path):
     renderer = pages.Renderer(model, view)
     want = fastpath.task_fingerprints(renderer) | fastpath.enterprise_fingerprints(renderer)
     assert cache is not None and cache.pages == want and len(want) > 400
+
+
+def test_shell_fill_encodes_like_mkdocs_writes_a_page():
+    """A page's bytes are the shell's bytes around the page's own, encoded as MkDocs writes a
+    page (UTF-8, a lone surrogate as a character reference), wherever it stands."""
+    from generator.site import fastpath
+    from generator.site.pages import GeneratedPage
+
+    html = ("<html><head><title>" + fastpath.SHELL_TITLE + " - 公示台\ud83d</title></head>"
+            "<body><a href='../" + fastpath.SHELL_URL + "/'>x</a><h1>"
+            + fastpath.SHELL_TITLE + "</h1>" + fastpath.SHELL_CONTENT + "页脚</body></html>")
+    shell = fastpath.Shell(html)
+    page = GeneratedPage("enterprises/91110000X/index.md", "A&B 公司\udc00",
+                         "<h1>A&amp;B 公司</h1><p>\ud800 内容 \U0001F600</p>", True)
+    title = "A&amp;B 公司\udc00"
+    expected = (html.replace(fastpath.SHELL_TITLE, title)
+                .replace(fastpath.SHELL_URL, "91110000X")
+                .replace(fastpath.SHELL_CONTENT, page.html))
+    got = shell.fill(page)
+    assert got == expected.encode("utf-8", errors="xmlcharrefreplace")
+    assert b"&#55296;" in got and b"&#56320;" in got and b"&#55357;" in got
+    assert "\U0001F600".encode() in got
+    with pytest.raises(ValueError):
+        shell.fill(GeneratedPage("enterprises/x/index.md", "x", "<p>无标题</p>", True))

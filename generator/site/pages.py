@@ -105,7 +105,7 @@ def _task_rows(model: Model, tv: v.TaskView) -> list[dict]:
                 inspectors.append({"id": pid, "name": pid, "unit": "", "badge": ""})
         experts = []
         for eid in line.expert_ids:
-            ex = next((e for e in model.experts if e.id.lower() == eid.lower()), None)
+            ex = model.expert(eid)
             experts.append({"id": eid, "name": ex.name if ex else eid,
                             "org": ex.organisation if ex else ""})
         rows.append({
@@ -153,6 +153,10 @@ class Renderer:
         self.st = stats.compute(model, view)
         self.histories = _histories(model, view)
         self.log_entries = _log_entries(view)
+        self.task_entries: dict[str, list[dict]] = {}  # a task's entries, in log order
+        for e in self.log_entries:
+            if isinstance(e.get("task"), str):
+                self.task_entries.setdefault(e["task"], []).append(e)
         self.common = {"model": model, "view": view, "portal": model.portal,
                        "as_of": view.as_of, "st": self.st}
         self.tasks = {tv.task.id: tv for tv in view.tasks}
@@ -177,7 +181,7 @@ class Renderer:
 
     def task_page(self, tv: v.TaskView) -> GeneratedPage:
         model = self.model
-        entries = [e for e in self.log_entries if e.get("task") == tv.task.id]
+        entries = self.task_entries.get(tv.task.id, [])
         chart = (svg.bar_chart(stats.result_counts(model, tv), "检查结果分布")
                  if tv.published else Markup(""))
         return self._page(
