@@ -124,6 +124,22 @@ def search_bytes_per_query(site: Path, model, view) -> dict[str, int]:
     return out
 
 
+def disk_probe(folder: Path, count: int = 2000, size: int = 18 * 1024) -> float:
+    """Folders with one ``size``-byte file each, made per second by one thread: how fast the
+    disk takes what a bulk page costs it just before the build (it varies: creating files is
+    several times slower while the disk is still discarding what earlier runs deleted). The
+    files stay until the work folder is removed, so that the build does not pay for that."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    data = os.urandom(size)
+    t = time.perf_counter()
+    for i in range(count):
+        sub = folder / f"{i:05d}"
+        sub.mkdir()
+        (sub / "index.html").write_bytes(data)
+    return count / (time.perf_counter() - t)
+
+
 def one_date_earlier(path: Path) -> str:
     """Move the first row's inspection date (third column) a day earlier; write a new file (the
     old one may be a hard link into the office's folder). Returns the new date."""
@@ -180,6 +196,8 @@ def run(args: argparse.Namespace) -> None:
     # write back what earlier steps (and earlier bench scripts) left in the page cache, so
     # that the build is not measured while the disk is busy flushing someone else's data
     os.sync()
+    probe = disk_probe(work / "disk-probe")
+    emit("site.disk_probe_files_per_s (folder + 18 KB file, one thread)", probe, "files/s", None)
     out = work / "site"
     n_ent = len({r.code for tv in view.tasks if tv.published for r in tv.results or ()})
     # --incremental from the start, as an office keeps doing: the first build is a full one
