@@ -174,9 +174,10 @@ def run(args: argparse.Namespace) -> None:
         from generator import load
         from generator.site.build import cache_folder
 
-        # as ``gongshi build --incremental`` loads: through the load cache next to the site
+        # as ``gongshi build --incremental`` loads and checks: through the caches next to the site
         load_cache = (None if args.no_incremental
                       else cache_folder((work / "site").resolve()) / "load")
+        checks_cache = None if load_cache is None else load_cache.parent / "checks"
         shutil.rmtree(cache_folder((work / "site").resolve()), ignore_errors=True)
         t = time.perf_counter()
         model, _findings = load.load_model(str(data), cache_dir=load_cache)
@@ -187,7 +188,7 @@ def run(args: argparse.Namespace) -> None:
             from generator.checks import CheckContext, run_checks
 
             t = time.perf_counter()
-            run_checks(model, CheckContext.for_model(model, AS_OF))
+            run_checks(model, CheckContext.for_model(model, AS_OF, cache=checks_cache))
             checks_s = time.perf_counter() - t
             emit(f"site.{args.scale}.checks_s", checks_s, "s", None)
             load_s += checks_s
@@ -246,7 +247,7 @@ def run(args: argparse.Namespace) -> None:
             from generator.checks import CheckContext, run_checks
 
             t = time.perf_counter()  # gongshi build runs every check before building
-            run_checks(model2, CheckContext.for_model(model2, AS_OF))
+            run_checks(model2, CheckContext.for_model(model2, AS_OF, cache=checks_cache))
             checks2_s = time.perf_counter() - t
             emit(f"site.{label}.incremental.checks_s", checks2_s, "s", None)
             load2_s += checks2_s

@@ -8,6 +8,8 @@ it for a task and finds none skips that task without a finding.
 - ``published``: task id -> date the results were published; ``None`` = publication unknown
   (no draw log read), an empty mapping = nothing published yet
 - ``drawn``: ids of the drawn tasks; ``cancelled``: ids of cancelled tasks
+- ``cache``: a folder where findings over the whole directory are kept between runs
+  (``generator.checks.cache``; an incremental build's cache folder), or None
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..model import Model
 from ..workdays import Calendar
@@ -29,6 +32,7 @@ class CheckContext:
     published: Mapping[str, dt.date] | None = None
     drawn: frozenset[str] = frozenset()
     cancelled: frozenset[str] = frozenset()
+    cache: Path | None = None
 
     @classmethod
     def for_model(cls, model: Model, as_of: dt.date, **extras) -> CheckContext:

@@ -13,6 +13,7 @@ from stdnum.cn import ric
 
 from ..findings import ERROR, Finding
 from ..model import Model, Origin
+from .cache import directory_findings
 from .context import CheckContext
 
 _ID_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
@@ -62,6 +63,10 @@ def public_fields(model: Model) -> Iterator[tuple[str, Origin | None, str, str |
     """(value, origin, column, task) for every public text field of the model (of the
     directory's, those that can hold a number)."""
     yield from _enterprise_fields(model.enterprises)
+    yield from _other_fields(model)
+
+
+def _other_fields(model: Model) -> Iterator[tuple[str, Origin | None, str, str | None]]:
     for i in model.inspectors:
         for column, value in (("人员编号", i.id), ("姓名", i.name), ("职务", i.title), ("执法证号", i.badge),
                               ("业务专长", "、".join(i.expertise))):
@@ -88,8 +93,14 @@ _WHAT = {"id_card": ("pii.id_card", "居民身份证号码"), "mobile": ("pii.mo
 
 
 def check(model: Model, ctx: CheckContext) -> list[Finding]:
+    out = directory_findings(ctx, model.enterprises, "pii",
+                             lambda: _findings(_enterprise_fields(model.enterprises)))
+    return out + _findings(_other_fields(model))
+
+
+def _findings(fields: Iterator[tuple[str, Origin | None, str, str | None]]) -> list[Finding]:
     out: list[Finding] = []
-    for value, origin, column, task in public_fields(model):
+    for value, origin, column, task in fields:
         kind = find_pii(value) if value else None
         if kind:
             rule, what = _WHAT[kind]

@@ -7,6 +7,7 @@ from ..findings import ERROR, Finding
 from ..load.base import CODE_FIX, code_problem
 from ..model import Model, Origin
 from ..protocol.scan import codes_valid
+from .cache import directory_findings
 from .context import CheckContext
 
 
@@ -19,11 +20,11 @@ def _one(code: str, origin: Origin | None, column: str, task: str | None = None)
                        value=code, fix=CODE_FIX, task=task)]
 
 
-def check(model: Model, ctx: CheckContext) -> list[Finding]:
+def _directory(enterprises) -> list[Finding]:
     out: list[Finding] = []
-    batches = getattr(model.enterprises, "batches", None)
+    batches = getattr(enterprises, "batches", None)
     if batches is None:
-        for code, e in model.enterprises.items():
+        for code, e in enterprises.items():
             out += _one(code, e.origin, "统一社会信用代码")
     else:  # a large directory, column-wise: rows looked at one by one only in a bad batch
         for c in batches():
@@ -32,6 +33,12 @@ def check(model: Model, ctx: CheckContext) -> list[Finding]:
                 continue
             for code, file, row in zip(codes, c["file"], c["row"], strict=True):
                 out += _one(code, Origin(file, row), "统一社会信用代码")
+    return out
+
+
+def check(model: Model, ctx: CheckContext) -> list[Finding]:
+    out = directory_findings(ctx, model.enterprises, "uscc",
+                             lambda: _directory(model.enterprises))
     for task_id, results in model.results.items():
         for r in results:
             out += _one(r.code, r.origin, "统一社会信用代码", task_id)

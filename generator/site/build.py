@@ -68,7 +68,7 @@ def build_site(data_dir: str, as_of: dt.date, out: str | Path,
     (the result is byte-identical to a full build). ``fast_path=False``: every page through
     MkDocs (slow; the reference the fast path is tested against).
     """
-    cache = cache_folder(Path(out).resolve()) / "load" if incremental else None
+    cache = cache_folder(Path(out).resolve()) if incremental else None
     model, view, _findings = load_view(data_dir, as_of, cache_dir=cache)
     return build_from_view(model, view, out, config_file, incremental=incremental,
                            fast_path=fast_path).out
@@ -178,7 +178,8 @@ def _build(model: Model, view: PublicView, out: str | Path, config_file: str | P
 
 
 def cache_folder(out: Path) -> Path:
-    """Caches of incremental builds (loaded files, compiled leak rules), next to the site."""
+    """Caches of incremental builds (loaded files, directory findings of the checks, compiled
+    leak rules), next to the site."""
     return out.parent / f".{out.name}.gongshi-cache"
 
 

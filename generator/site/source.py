@@ -10,6 +10,7 @@ import datetime as dt
 import importlib
 import logging
 import os
+from pathlib import Path
 
 from ..findings import DataError, Finding, has_errors
 from ..model import Model
@@ -48,7 +49,10 @@ def _optional(module: str):
 def load_view(
     data_dir: str, as_of: dt.date, cache_dir: str | os.PathLike[str] | None = None
 ) -> tuple[Model, PublicView, list[Finding]]:
-    """Load, check and derive the public view; raise DataError when the data has errors."""
+    """Load, check and derive the public view; raise DataError when the data has errors.
+
+    ``cache_dir``: an incremental build's cache folder; the loaders keep what they read in
+    its ``load/``, the checks what they found over the directory in its ``checks/``."""
     load = _optional("generator.load")
     state = _optional("generator.state")
     if data_dir == FIXTURES or load is None or state is None:
@@ -59,7 +63,8 @@ def load_view(
 
         model, view = fixture_model_with_results(as_of)
         return model, view, []
-    model, findings = load.load_model(data_dir, cache_dir=cache_dir)
+    cache = Path(cache_dir) if cache_dir is not None else None
+    model, findings = load.load_model(data_dir, cache_dir=cache / "load" if cache else None)
     findings = list(findings)
     if model is None:
         raise DataError(findings)
@@ -71,7 +76,8 @@ def load_view(
     if isinstance(extras, tuple):
         extras, more = extras
         findings += list(more)
-    ctx = CheckContext.for_model(model, as_of, **dict(extras or {}))
+    ctx = CheckContext.for_model(model, as_of, cache=cache / "checks" if cache else None,
+                                 **dict(extras or {}))
     findings += run_checks(model, ctx)
     if has_errors(findings):
         raise DataError(findings)
