@@ -1,4 +1,5 @@
-"""Checks: one module per rule, each ``check(model, ctx) -> list[Finding]``.
+"""Checks: one module per rule, each ``check(model, ctx) -> list[Finding]``; besides them only
+``context`` (what a check may know) and ``cache`` (directory findings kept between builds).
 
 ``RULES`` is the registry; ``run_checks`` runs every rule in order. Loader findings (schema,
 vocabulary, unreadable files) come from ``generator.load.load_model``; the ``schema`` rule adds
