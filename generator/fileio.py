@@ -1,13 +1,17 @@
-"""Crash-safe file writes for the tool's own files (draw bundles, secrets).
+"""Crash-safe file writes for the tool's own files (draw bundles, secrets), and small caches.
 
 Every write goes to a temporary file in the same folder, is flushed and fsynced, then renamed
 over the target, and the folder is fsynced: a reader sees the old file or the new one, never a
 torn one. Secrets are created with mode 0600 inside folders of mode 0700.
+
+A cache file (:func:`write_cached`) is one object pickled under a key; it is renamed into place
+but not fsynced: whatever cannot be read back under the same key is computed again.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -104,3 +108,31 @@ def replace_dir(new: Path, target: Path) -> None:
     os.replace(new, target)
     fsync_dir(target.parent)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def read_cached(path: Path, key: str) -> object | None:
+    """The object :func:`write_cached` stored in ``path`` under ``key`` (ASCII, no line
+    break), or None: no file, another key, or a file that does not unpickle. Only for a
+    folder the office's own builds write (it is unpickled)."""
+    head = key.encode("ascii") + b"\n"
+    try:
+        with open(path, "rb") as f:
+            if f.read(len(head)) != head:
+                return None
+            return pickle.load(f)  # noqa: S301 - our own cache, see above
+    except Exception:  # missing, unreadable or damaged: computed again
+        return None
+
+
+def write_cached(path: Path, key: str, value: object) -> None:
+    """Store ``value`` in ``path`` under ``key`` for :func:`read_cached`; a failed write leaves
+    the cache as it was (the next build computes it again)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            f.write(key.encode("ascii") + b"\n")
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass

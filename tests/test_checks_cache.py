@@ -4,6 +4,8 @@ the directory (or the code) differs or the kept file is damaged, never kept with
 
 from __future__ import annotations
 
+import pickle
+
 from datamin import DIRECTORY_HEADER, context, csv_text, directory_rows, write_data_min
 
 from generator.checks import pii, run_checks, uscc
@@ -61,11 +63,13 @@ def test_a_damaged_kept_file_is_computed_again(tmp_path):
     kept = tmp_path / "checks"
     expected = _rules(pii.check(model, context(model)))
     assert expected
-    for damage in (b"", b"gongshi-check-cache-1\n\x80\x05garbage", b"not ours"):
+    head = model.enterprises.digest.encode("ascii") + b"\n"
+    for damage in (b"", head + b"\x80\x05garbage", head + pickle.dumps("不是结果"),
+                   head[:-1], b"not ours"):
         (kept / "pii.pickle").parent.mkdir(exist_ok=True)
         (kept / "pii.pickle").write_bytes(damage)
         assert _rules(pii.check(model, context(model, cache=kept))) == expected
-    assert (kept / "pii.pickle").read_bytes().startswith(b"gongshi-check-cache-1\n")
+    assert (kept / "pii.pickle").read_bytes().startswith(head)
 
 
 def test_a_directory_without_digest_is_never_kept(tmp_path):

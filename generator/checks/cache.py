@@ -11,15 +11,12 @@ directory without a digest (built in code), nothing is kept.
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
+from ..fileio import read_cached, write_cached
 from ..findings import Finding
 from .context import CheckContext
-
-_MAGIC = b"gongshi-check-cache-1\n"
 
 
 def directory_findings(ctx: CheckContext, enterprises: object, rule: str,
@@ -29,36 +26,9 @@ def directory_findings(ctx: CheckContext, enterprises: object, rule: str,
     if ctx.cache is None or not digest:
         return compute()
     path = Path(ctx.cache) / f"{rule}.pickle"
-    kept = _read(path, digest)
-    if kept is not None:
+    kept = read_cached(path, digest)
+    if isinstance(kept, list) and all(isinstance(f, Finding) for f in kept):
         return kept
     found = compute()
-    _write(path, digest, found)
+    write_cached(path, digest, found)
     return found
-
-
-def _read(path: Path, digest: str) -> list[Finding] | None:
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    if not raw.startswith(_MAGIC):
-        return None
-    try:
-        key, found = pickle.loads(raw[len(_MAGIC):])
-    except Exception:  # a damaged cache file: computed again
-        return None
-    if key != digest or not isinstance(found, list) \
-            or not all(isinstance(f, Finding) for f in found):
-        return None
-    return found
-
-
-def _write(path: Path, digest: str, found: list[Finding]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(_MAGIC + pickle.dumps((digest, found), pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except OSError:  # not kept: the next run computes them again
-        pass

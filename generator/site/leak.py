@@ -34,6 +34,7 @@ from pathlib import Path
 import ahocorasick
 from stdnum.cn import ric
 
+from ..fileio import read_cached, write_cached
 from ..model import Model
 from .secret_scan import SecretFinder, unrevealed_commitments
 from .view import PublicView
@@ -223,31 +224,15 @@ def scanner_for(model: Model, view: PublicView, cache_dir: Path | None = None) -
     """The compiled rules of this build. With ``cache_dir``, a scanner compiled by an earlier
     build from the same inputs (:func:`rules_key`) is reused (at city scale the rules take
     seconds to compute: half a million directory names); an unreadable cache is ignored."""
-    import pickle
-
     key = rules_key(model, view) if cache_dir is not None else None
     path = Path(cache_dir) / "scanner.pickle" if cache_dir is not None else None
     if key is not None and path is not None:
-        try:
-            with open(path, "rb") as f:
-                if f.read(64).decode("ascii") == key:
-                    scanner = pickle.load(f)
-                    if isinstance(scanner, Scanner):
-                        return scanner
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
-                ImportError, IndexError, TypeError):
-            pass
+        scanner = read_cached(path, key)
+        if isinstance(scanner, Scanner):
+            return scanner
     scanner = Scanner(forbidden_values(model, view))
     if key is not None and path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                f.write(key.encode("ascii"))
-                pickle.dump(scanner, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        write_cached(path, key, scanner)
     return scanner
 
 
