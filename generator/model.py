@@ -55,6 +55,7 @@ class Term:
     label: str
     parent: str | None = None  # hierarchical vocabularies (result block C): parent code
     note: str = ""
+    same_as: str | None = None  # a variant wording of the term of this code (同义)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,18 @@ class Vocabulary:
     def label(self, code: str) -> str:
         term = self.by_code().get(code)
         return term.label if term else code
+
+    def canonical(self) -> dict[str, str]:
+        """``{code: canonical code}``: a variant wording (``same_as``) counts as its term."""
+        same = {t.code: t.same_as for t in self.terms}
+        out = {}
+        for t in self.terms:
+            code, seen = t.code, {t.code}
+            while (nxt := same.get(code)) in same and nxt not in seen:
+                seen.add(nxt)
+                code = nxt
+            out[t.code] = code
+        return out
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,7 @@ class Portal:
     demo: bool = False  # every page says 示例数据
     units: tuple[Unit, ...] = ()
     contact: str = ""
+    objection_workdays: int = 20  # 异议期限工作日: time to object to a published result
     origin: Origin | None = None
 
     def unit(self, unit_id: str) -> Unit | None:

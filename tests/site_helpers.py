@@ -26,6 +26,16 @@ def fixture(as_of: dt.date = AS_OF):
     return fixture_model_with_results(as_of)
 
 
+def without_outbound_links(text: str) -> str:
+    """A page's HTML less its links to the national publicity system (a link a reader may
+    follow is no request of the page); every mention of that address must be such a link."""
+    from generator.site.labels import GSXT
+
+    link = f'<a href="{GSXT}" rel="external">'
+    assert text.count(link) == text.count(GSXT), "国家企业信用信息公示系统的地址只能出现在外部链接中"
+    return text.replace(link, "")
+
+
 def tree_hashes(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from site_helpers import built_site, fixture
+from site_helpers import built_site, fixture, without_outbound_links
 
 from generator.site.fixtures import ADVERSARIAL_NAME
 
@@ -59,7 +59,7 @@ def test_no_request_leaves_the_site():
     own = "https://gongshi.example.gov.cn/"
     for path in site.rglob("*"):
         if path.suffix == ".html":
-            text = path.read_text("utf-8")
+            text = without_outbound_links(path.read_text("utf-8"))
             for m in re.finditer(r"""(?:href|src|action|srcset|poster)\s*=\s*["']([^"']*)""",
                                  text, re.I):
                 url = m.group(1).strip()

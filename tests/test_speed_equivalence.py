@@ -35,6 +35,8 @@ def _reference_stats(model: Model, view: v.PublicView) -> stats.Stats:
     by_industry: Counter = Counter()
     by_year: Counter = Counter()
     by_result: Counter = Counter()
+    by_department: Counter = Counter()
+    canonical = model.vocab.results.canonical()
     codes: set[str] = set()
     inspected = 0
     for tv in view.tasks:
@@ -49,7 +51,15 @@ def _reference_stats(model: Model, view: v.PublicView) -> stats.Stats:
                 by_unit[labels.unit_name(model, ent.unit)] += 1
                 by_industry[ent.industry] += 1
             by_year[str(tv.task.year)] += 1
-            by_result.update(model.vocab.results.label(c) for c in r.results)
+            by_department[labels.unit_name(model, tv.task.department)] += 1
+            # a value once per row, whichever of its variant wordings (同义) the row uses
+            by_result.update(model.vocab.results.label(c) for c in {canonical.get(c, c) for c in r.results})
+    timeliness: dict[str, list[int]] = {}
+    for tv in view.tasks:
+        row = timeliness.setdefault(labels.unit_name(model, tv.task.department), [0] * 5)
+        for i, hit in enumerate((True, tv.published, tv.publication.kind == v.ON_TIME,
+                                 tv.publication.kind == v.LATE, tv.publication.kind == v.OVERDUE)):
+            row[i] += hit
     kinds = Counter(tv.publication.kind for tv in view.tasks)
     order = stats._sorted
     return stats.Stats(
@@ -58,7 +68,8 @@ def _reference_stats(model: Model, view: v.PublicView) -> stats.Stats:
         enterprises=len(codes), on_time=kinds[v.ON_TIME], late=kinds[v.LATE],
         overdue=kinds[v.OVERDUE], by_item=order(by_item), by_unit=order(by_unit),
         by_industry=order(by_industry), by_year=sorted(by_year.items()),
-        by_result=order(by_result))
+        by_result=order(by_result), by_department=order(by_department),
+        timeliness=[(name, *row) for name, row in sorted(timeliness.items())])
 
 
 def _reference_histories(view: v.PublicView) -> dict[str, list[dict]]:

@@ -73,6 +73,7 @@ PORTAL: Table = {
     "demo": ("示例数据", ("demo",)),
     "deadline_workdays": ("公示时限工作日", ("公示时限", "deadline_workdays")),
     "contact": ("联系方式", ("contact",)),
+    "objection_workdays": ("异议期限工作日", ("异议期限", "objection_workdays")),
     "units": ("单位", ("units",)),
     "holidays": ("节假日", ("holidays", "calendar")),
 }
@@ -103,6 +104,7 @@ VOCAB_TERM: Table = {
     "label": ("名称", ("label", "name")),
     "parent": ("上级", ("parent",)),
     "note": ("说明", ("note",)),
+    "same_as": ("同义", ("same_as", "同义于")),
 }
 
 TASK: Table = {

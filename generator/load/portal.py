@@ -44,12 +44,8 @@ def load_portal(ctx: LoadContext) -> Portal | None:
     if not name:
         ctx.error("schema.required", "portal.yaml 缺少「机关名称」", origin,
                   fix="加一行：机关名称: ××市××区市场监督管理局")
-    deadline = f.get("deadline_workdays", 20)
-    if isinstance(deadline, bool) or not isinstance(deadline, int) or not 1 <= deadline <= 100:
-        ctx.error("schema.type", f"「公示时限工作日」应为 1 到 100 的整数，实际为 {deadline!r}",
-                  key_origin(data, FILE, H.PORTAL, "deadline_workdays"), value=deadline,
-                  fix="写作：公示时限工作日: 20")
-        deadline = 20
+    deadline = _workdays(ctx, data, f, "deadline_workdays", "公示时限工作日")
+    objection = _workdays(ctx, data, f, "objection_workdays", "异议期限工作日")
     demo = parse_bool(f.get("demo", False))
     url = text(f.get("site_url"))
     if url and not url.endswith("/"):
@@ -64,8 +60,19 @@ def load_portal(ctx: LoadContext) -> Portal | None:
         demo=bool(demo),
         units=_units(ctx, f.get("units"), data),
         contact=text(f.get("contact")),
+        objection_workdays=objection,
         origin=origin,
     )
+
+
+def _workdays(ctx: LoadContext, data: object, f: dict, key: str, name: str) -> int:
+    """A number of working days (1 to 100, default 20) under ``key``."""
+    value = f.get(key, 20)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+        ctx.error("schema.type", f"「{name}」应为 1 到 100 的整数，实际为 {value!r}",
+                  key_origin(data, FILE, H.PORTAL, key), value=value, fix=f"写作：{name}: 20")
+        return 20
+    return value
 
 
 def _units(ctx: LoadContext, raw: object, parent: object) -> tuple[Unit, ...]:

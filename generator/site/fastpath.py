@@ -44,7 +44,7 @@ _TITLE, _TITLE_TAG, _URL, _CONTENT = range(4)
 _SENTINELS = re.compile("(" + "|".join(map(re.escape, (SHELL_TITLE, SHELL_URL,
                                                          SHELL_CONTENT))) + ")")
 _CODE = [Path(__file__).with_name(n) for n in ("pages.py", "labels.py", "fastpath.py",
-                                               "stats.py", "svg.py", "downloads.py")]
+                                               "stats.py", "charts.py", "downloads.py")]
 
 
 class Shell:

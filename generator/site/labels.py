@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..model import Condition, Model, StratumRule, Task, Vocabulary
+from ..model import Condition, Model, StratumRule, Task, TaskState, Vocabulary
 from . import view as v
 
 COLUMNS = {
@@ -16,7 +16,8 @@ COLUMNS = {
     "status": "登记状态",
     "risk": "信用风险分类",
 }
-OPS = {"eq": "等于", "in": "属于", "prefix": "开头为", "before": "早于", "after": "晚于"}
+#: A condition in the words of a notice: "{column}" then the operator's phrase around the values
+OPS = {"eq": "为{}", "in": "为{}", "prefix": "以“{}”开头", "before": "在{}之前", "after": "在{}之后"}
 
 #: publication kind -> (label, css modifier)
 PUBLICATION = {
@@ -27,6 +28,21 @@ PUBLICATION = {
     v.NOT_DUE: ("未到公示期", "none"),
     v.UNKNOWN: ("时限无法计算", "none"),
 }
+CANCELLED = ("已取消", "none")
+#: the national enterprise credit information publicity system (国家企业信用信息公示系统)
+GSXT = "https://www.gsxt.gov.cn/"
+
+
+def publication(tv: v.TaskView) -> tuple[str, str]:
+    """(label, css modifier) of where a task stands against its publication deadline."""
+    if tv.state == TaskState.CANCELLED:
+        return CANCELLED
+    return PUBLICATION[tv.publication.kind]
+
+
+def entry_number(seq: int) -> int:
+    """The number a person reads for a log entry: 1 for the first (``seq`` counts from 0)."""
+    return seq + 1
 
 ENTRY_TYPES = {
     "announce": "公告（承诺）",
@@ -42,22 +58,35 @@ FALLBACKS = {"-": "", "cap": "放宽人均上限", "all": "放宽上限并扩至
 GAMES = {"fc3d": "福彩3D", "pl5": "排列5", "ssq": "双色球", "dlt": "大乐透", "drand": "drand"}
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
 def date(d: dt.date | None) -> str:
-    return d.isoformat() if d else "—"
+    """``2023-04-13`` -> ``2023年4月13日`` (the form of a notice)."""
+    return f"{d.year}年{d.month}月{d.day}日" if d else "—"
 
 
 def beijing_time(rfc3339: str | None) -> str:
-    """``2023-03-01T02:00:00Z`` -> ``2023-03-01 10:00:00（北京时间）``."""
+    """``2023-03-01T02:00:00Z`` or ``2023-03-01T10:00:00+08:00`` -> ``2023年3月1日 10:00``
+    (Beijing time; seconds only when not zero)."""
     if not rfc3339:
         return "—"
     t = dt.datetime.fromisoformat(rfc3339.replace("Z", "+00:00"))
-    t = t.astimezone(dt.timezone(dt.timedelta(hours=8)))
-    return t.strftime("%Y-%m-%d %H:%M:%S")
+    t = t.astimezone(BEIJING) if t.tzinfo else t
+    clock = f"{t.hour:02d}:{t.minute:02d}" + (f":{t.second:02d}" if t.second else "")
+    return f"{date(t.date())} {clock}"
 
 
 def beijing_date(rfc3339: str) -> dt.date:
     t = dt.datetime.fromisoformat(rfc3339.replace("Z", "+00:00"))
-    return t.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    return t.astimezone(BEIJING).date()
+
+
+def _either(values: tuple[str, ...]) -> str:
+    """``(a, b, c)`` -> ``a、b或c``."""
+    if len(values) <= 1:
+        return "".join(values)
+    return "、".join(values[:-1]) + "或" + values[-1]
 
 
 def unit_name(model: Model, unit_id: str) -> str:
@@ -72,11 +101,21 @@ def condition(model: Model, c: Condition) -> str:
     values = c.value if isinstance(c.value, tuple) else (c.value,)
     if c.column == "unit":
         values = tuple(unit_name(model, x) for x in values)
-    return f"{col}{OPS.get(c.op, c.op)}{'、'.join(values)}"
+    elif c.column == "registered":
+        values = tuple(_date_text(x) for x in values)
+    return col + OPS.get(c.op, c.op + "{}").format(_either(values))
+
+
+def _date_text(value: str) -> str:
+    try:
+        return date(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def conditions(model: Model, cs: tuple[Condition, ...]) -> str:
-    return "；".join(condition(model, c) for c in cs) if cs else "不限"
+    """Conditions as a sentence: ``登记状态为存续，成立日期在2022年1月1日之前``."""
+    return "，".join(condition(model, c) for c in cs) if cs else "不限"
 
 
 def ratio(rule: StratumRule) -> str:

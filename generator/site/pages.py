@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..model import Model, TaskState
-from . import labels, stats, svg
+from . import charts, labels, stats
 from . import view as v
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,6 +44,8 @@ def _env() -> jinja2.Environment:
     env.filters["bj"] = labels.beijing_time
     env.filters["size"] = lambda n: f"{n:,} 字节"
     env.filters["sha256"] = lambda b: hashlib.sha256(b).hexdigest()
+    env.filters["entry_no"] = labels.entry_number
+    env.globals["rate"] = stats.rate
     return env
 
 
@@ -82,6 +84,23 @@ def _histories(model: Model, view: v.PublicView) -> dict[str, list[dict]]:
     for rows in out.values():
         if len(rows) > 1:
             rows.sort(key=lambda x: (x["result"].inspected, x["tv"].task.id))
+    return out
+
+
+def _numbers(view: v.PublicView) -> dict[str, dict[str, str]]:
+    """公告编号 per task: ``{"announce": "第2023-001号", "results": "第2023-001号"}``, each the
+    rank of the task's first announce (publish) entry among those of its year in the log.
+    The log is append-only, so a number once given never changes."""
+    first: dict[tuple[str, str], tuple[int, str]] = {}
+    for tv in view.tasks:
+        for kind, entry in (("announce", tv.announce), ("results", tv.publish)):
+            if entry and isinstance(entry.get("seq"), int):
+                first[(kind, tv.task.id)] = (entry["seq"], labels.beijing_date(entry["time"]).year)
+    out: dict[str, dict[str, str]] = {}
+    counters: dict[tuple[str, int], int] = {}
+    for (kind, task_id), (_seq, year) in sorted(first.items(), key=lambda kv: kv[1][0]):
+        n = counters[(kind, year)] = counters.get((kind, year), 0) + 1
+        out.setdefault(task_id, {})[kind] = f"第{year}-{n:03d}号"
     return out
 
 
@@ -160,6 +179,7 @@ class Renderer:
         self.common = {"model": model, "view": view, "portal": model.portal,
                        "as_of": view.as_of, "st": self.st}
         self.tasks = {tv.task.id: tv for tv in view.tasks}
+        self.numbers = _numbers(view)
 
     def _page(self, src: str, template: str, title: str, indexed: bool = False,
               **ctx) -> GeneratedPage:
@@ -182,20 +202,21 @@ class Renderer:
     def task_page(self, tv: v.TaskView) -> GeneratedPage:
         model = self.model
         entries = self.task_entries.get(tv.task.id, [])
-        chart = (svg.bar_chart(stats.result_counts(model, tv), "检查结果分布")
+        chart = (charts.bar_chart(stats.result_counts(model, tv), "检查结果分布")
                  if tv.published else Markup(""))
         return self._page(
             f"tasks/{tv.task.id}/index.md", "task.html", tv.task.title, indexed=True, tv=tv,
             rows=_task_rows(model, tv), pub_numbers=_published_numbers(tv), chart=chart,
             result_counts=stats.result_counts(model, tv), entries=entries,
-            rules=list(zip(tv.task.strata, tv.strata, strict=False)))
+            rules=list(zip(tv.task.strata, tv.strata, strict=False)),
+            numbers=self.numbers.get(tv.task.id, {}))
 
     def enterprise_page(self, code: str) -> GeneratedPage:
         ent = self.model.enterprises.get(code)
         name = ent.name if ent else code
         return self._page(f"enterprises/{code}/index.md", "enterprise.html", name,
                           indexed=True, code=code, ent=ent, name=name,
-                          history=self.histories[code])
+                          history=self.histories[code], numbers=self.numbers)
 
     # -- the few section pages (rendered through MkDocs) --------------------------------------
 
@@ -216,12 +237,14 @@ class Renderer:
         verifiable = [tv for tv in view.tasks if tv.published and tv.task.mode == "public"
                       and "code.txt" in tv.files]
         page = self._page
-        charts = {
-            "by_item": svg.bar_chart(st.by_item, "按抽查事项统计检查户次"),
-            "by_unit": svg.bar_chart(st.by_unit, "按所属监管所统计检查户次"),
-            "by_industry": svg.bar_chart(st.by_industry, "按行业统计检查户次"),
-            "by_year": svg.bar_chart(st.by_year, "按年度统计检查户次"),
-            "by_result": svg.bar_chart(st.by_result, "检查结果分布", unit="次"),
+        chart_html = {
+            "by_item": charts.bar_chart(st.by_item, "按抽查事项统计检查户次", unit="户次"),
+            "by_unit": charts.bar_chart(st.by_unit, "按所属监管所统计检查户次", unit="户次"),
+            "by_department": charts.bar_chart(st.by_department, "按发起科室统计检查户次",
+                                              unit="户次"),
+            "by_industry": charts.bar_chart(st.by_industry, "按行业统计检查户次", unit="户次"),
+            "by_year": charts.bar_chart(st.by_year, "按年度统计检查户次", unit="户次"),
+            "by_result": charts.bar_chart(st.by_result, "检查结果分布", unit="次"),
         }
         return [
             page("index.md", "home.html", portal.office_name + " 双随机抽查公示",
@@ -231,7 +254,7 @@ class Renderer:
             page("log/index.md", "log.html", "抽取日志", entries=self.log_entries,
                  tiles=sorted(n for n in view.log_files if n.startswith("log/tile/"))),
             page("verify/index.md", "verify.html", "在线核验", verifiable=verifiable),
-            page("stats/index.md", "stats.html", "统计", charts=charts),
+            page("stats/index.md", "stats.html", "统计", charts=chart_html),
             page("data/index.md", "data.html", "开放数据",
                  published=[tv for tv in view.tasks if tv.published]),
             page("search/index.md", "search.html", "检查结果查询"),

@@ -29,24 +29,46 @@ class Stats:
     by_industry: list[tuple[str, int]]
     by_year: list[tuple[str, int]]
     by_result: list[tuple[str, int]]
+    by_department: list[tuple[str, int]] = ()  # inspections per 发起科室
+    #: per 发起科室: (name, tasks, published, on time, late, overdue)
+    timeliness: list[tuple[str, int, int, int, int, int]] = ()
 
     @property
     def on_time_rate(self) -> str:
-        due = self.on_time + self.late + self.overdue
-        if not due:
-            return "—"
-        return f"{self.on_time * 1000 // due / 10:g}%"
+        return rate(self.on_time, self.on_time + self.late + self.overdue)
+
+    @property
+    def due(self) -> int:
+        """Tasks whose publication deadline has come: published on time or late, or overdue."""
+        return self.on_time + self.late + self.overdue
+
+
+def rate(part: int, whole: int) -> str:
+    """``part / whole`` as a percentage rounded down to one decimal, ``—`` when nothing."""
+    if not whole:
+        return "—"
+    return f"{part * 1000 // whole / 10:g}%"
 
 
 def _sorted(counter: Counter) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def _canonical_sets(model: Model, result_sets: Counter) -> Counter:
+    """Rows per canonical result code: a value counts once per row, whichever of its variant
+    wordings (同义) the row uses."""
+    canonical = model.vocab.results.canonical()
+    by_code: Counter = Counter()
+    for codes, n in result_sets.items():
+        for c in {canonical.get(c, c) for c in codes}:
+            by_code[c] += n
+    return by_code
+
+
 def result_counts(model: Model, tv: v.TaskView) -> list[tuple[str, int]]:
-    """Count per result value in vocabulary order (multi-valued results count once each)."""
-    counts: Counter = Counter()
-    for r in tv.results or ():
-        counts.update(r.results)
+    """Enterprises per result value in vocabulary order, variant wordings counted as their
+    canonical term (a multi-valued result counts once for each of its values)."""
+    counts = _canonical_sets(model, Counter(map(_RESULTS, tv.results or ())))
     return [(t.label, counts[t.code]) for t in model.vocab.results.terms if counts[t.code]]
 
 
@@ -88,15 +110,25 @@ def compute(model: Model, view: v.PublicView) -> Stats:
     by_unit: Counter = Counter()
     for unit, n in by_unit_id.items():
         by_unit[labels.unit_name(model, unit)] += n
-    by_code: Counter = Counter()
-    for codes, n in result_sets.items():
-        for c in codes:
-            by_code[c] += n
+    by_code = _canonical_sets(model, result_sets)
     result_labels = labels.term_labels(model.vocab.results)
     by_result: Counter = Counter()
     for c, n in by_code.items():
         by_result[result_labels.get(c, c)] += n
     kinds = Counter(tv.publication.kind for tv in view.tasks)
+    by_department: Counter = Counter()
+    timeliness: dict[str, list[int]] = {}
+    for tv in view.tasks:
+        name = labels.unit_name(model, tv.task.department)
+        row = timeliness.setdefault(name, [0, 0, 0, 0, 0])
+        row[0] += 1
+        row[1] += tv.published
+        kind = tv.publication.kind
+        row[2] += kind == v.ON_TIME
+        row[3] += kind == v.LATE
+        row[4] += kind == v.OVERDUE
+        if tv.results:
+            by_department[name] += len(tv.results)
     return Stats(
         tasks=len(view.tasks),
         announced=sum(1 for tv in view.tasks if tv.announce),
@@ -111,4 +143,6 @@ def compute(model: Model, view: v.PublicView) -> Stats:
         by_industry=_sorted(by_industry),
         by_year=sorted(by_year.items()),
         by_result=_sorted(by_result),
+        by_department=_sorted(by_department),
+        timeliness=[(name, *row) for name, row in sorted(timeliness.items())],
     )

@@ -138,9 +138,10 @@ def test_enterprise_page_lists_results(page, site_url):
     code, name = _a_published_enterprise()
     page.goto(site_url + f"enterprises/{code}/")
     assert page.inner_text("h1") == name
-    table = page.locator("table").nth(1)
+    table = page.locator("table.gs-history")  # the results come first, before the details
+    assert page.locator("table").first.evaluate("t => t.classList.contains('gs-history')")
     heads = table.locator("thead th").all_inner_texts()
-    assert heads[:5] == ["序号", "检查实施机关", "类型", "日期", "结果"]
+    assert {"序号", "检查实施机关", "类型", "日期", "结果", "后续处置", "备注"} <= set(heads)
     assert table.locator("tbody tr").count() >= 1
 
 
