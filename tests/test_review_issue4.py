@@ -85,7 +85,7 @@ def test_every_page_type_has_demo_content(site: Path):
     for task in tasks:
         assert f"tasks/{task}/" in listing or f'href="{task}/"' in listing, task
     t = page(f"tasks/{published[0]}")
-    for needle in ("抽查任务公告", "检查结果公告", "截止签值", "执法证号", "<svg", "抽取结果哈希"):
+    for needle in ("抽查任务公告", "检查结果公告", "截止签号", "执法证号", "<svg", "抽取结果哈希"):
         assert needle in t, needle
     results = (site / "draws" / published[0] / "listing.csv").read_text("utf-8").splitlines()[1]
     code = results.split(",")[0]

@@ -162,6 +162,8 @@ class TaskPlan:
     publish: dt.datetime | None = None
     results: bool = False  # the office recorded results (results/<id>.csv after the draw)
     on_time: bool | None = None  # for published / overdue tasks
+    protocol: int = 1  # the draw protocol the task was announced under (1 or 2)
+    reassign: tuple[tuple[dt.datetime, str], ...] = ()  # (time, reason) of each reassignment
 
     def document(self) -> dict:
         doc: dict = {
@@ -185,7 +187,8 @@ class TaskPlan:
         if self.exclusion_rules:
             doc["排除规则"] = list(self.exclusion_rules)
         doc["随机源"] = [s.document() for s in self.sources]
-        doc["哈希链长度"] = 1
+        doc["哈希链长度"] = 1 if self.protocol == 1 else 2
+        doc["协议版本"] = self.protocol
         doc["说明"] = self.description
         return doc
 
