@@ -21,8 +21,10 @@ BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 # Files of a task's public bundle (PROTOCOL §11) by the event that makes them public.
 ANNOUNCED_FILES = ("params.json", "directory.csv", "roster.csv", "experts.csv")
 DRAWN_FILES = ("sources.json",)
-REVEALED_PUBLIC_FILES = ("code.txt", "cutoffs.csv", "exclusions.csv")  # + listing*.csv
-REVEALED_AUDIT_FILES = ("selected.csv", "exclusions.csv")
+# protocol 2 adds recusals-selected.csv (the selected enterprises' recusal rows) and people.csv
+REVEALED_PUBLIC_FILES = ("code.txt", "cutoffs.csv", "exclusions.csv", "recusals-selected.csv",
+                         "people.csv")  # + listing*.csv
+REVEALED_AUDIT_FILES = ("selected.csv", "exclusions.csv", "recusals-selected.csv", "people.csv")
 PUBLISHED_FILES = ("results.csv",)
 
 

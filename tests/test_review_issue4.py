@@ -43,7 +43,8 @@ def test_bundle_paths_follow_the_state_of_each_task(site: Path):
     states = set()
     for task, kinds in tasks.items():
         assert "announce" in kinds, task
-        audit = json.loads((site / "draws" / task / "params.json").read_bytes()).get("mode") == "audit"
+        params = json.loads((site / "draws" / task / "params.json").read_bytes())
+        audit = params.get("mode") == "audit"
         want = set(CANONICAL)
         if "draw" in kinds:
             want.add("sources.json")
@@ -54,6 +55,8 @@ def test_bundle_paths_follow_the_state_of_each_task(site: Path):
                 want |= {"selected.csv", "exclusions.csv"}
             else:
                 want |= REVEALED | {f"listing-{i + 1}.csv" for i in range(len(kinds.get("reassign", [])))}
+            if "draw" in kinds and params["protocol"] == "gongshi-draw/2":
+                want |= {"recusals-selected.csv", "people.csv"}
         if "publish" in kinds:
             want.add("results.csv")
         got = {p.name for p in (site / "draws" / task).iterdir()}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from ..model import Model
 from ..protocol import recusals
 from ..protocol.canonical import parse_csv, write_csv
-from ..protocol.errors import ProtocolError
 from ..protocol.encoding import sha256_hex
+from ..protocol.errors import ProtocolError
 from ..protocol.listing import parse_listing
 from ..protocol.tickets import hash_chain
 from ..state import BEIJING

@@ -33,9 +33,9 @@ from .groups import (
 )
 from .listing import Line, format_listing, parse_listing, selection_sha256
 from .params import params_bytes, validate_params, version
+from .reassign import reassign_lines
 from .recusals import directory_codes
 from .recusals import root as recusals_root
-from .reassign import reassign_lines
 from .refusals import commit_refusals
 from .scan import RECORD, Population, apply_exclusions, scan_directory, scan_files, stratum_counts
 from .selection import KeyedTickets, StreamingSelector, select_records
