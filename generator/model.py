@@ -336,6 +336,10 @@ class Task:
         return self.list_source != "local"
 
     @property
+    def list_source_label(self) -> str:
+        return LIST_SOURCES.get(self.list_source, self.list_source)
+
+    @property
     def joint(self) -> bool:
         return bool(self.partners)
 
