@@ -99,7 +99,7 @@ def test_late_anchor_is_an_error(store):
     _fill(store, 1)  # the first source is scheduled 2024-03-05T21:15:00+08:00
     store.record_anchor(0, "notice", "https://x", "2024-03-04T14:00:00Z")
     late = [c for c in store.verify() if c.name == "log.anchors"][0]
-    assert not late.ok and "晚于最早的随机源开奖前 24 小时" in late.detail
+    assert not late.ok and "晚于首个随机源开奖前 24 小时" in late.detail
 
 
 def test_bad_entries_are_refused_without_writing(store):

@@ -34,7 +34,7 @@ from .entries import valid_time
 from .note import NoteError, parse_key_file, parse_note
 
 KINDS = ("notice", "rfc3161", "cosignature")
-LEAD = timedelta(hours=24)  # a notice is recorded at least 24 h before the earliest draw time
+LEAD = timedelta(hours=24)  # a notice is recorded at least 24 h before the first source's time
 TSA_DIR = "log/tsa/"
 CHECKPOINTS_DIR = "log/checkpoints/"
 UNPROVEN = "公告时间未经外部证明"
@@ -96,9 +96,16 @@ def earliest_draw_time(announce: Mapping[str, Any]) -> datetime | None:
 
 
 def anchor_deadline(announce: Mapping[str, Any]) -> datetime | None:
-    """The latest acceptable recorded time of a notice: the earliest draw time minus 24 h."""
-    earliest = earliest_draw_time(announce)
-    return None if earliest is None else earliest - LEAD
+    """The latest acceptable recorded time of a notice: the first listed source's scheduled
+    time minus 24 h (the rule of protocol 1, kept unchanged so that old logs verify as before;
+    a notice proves no time anyway)."""
+    try:
+        scheduled = datetime.fromisoformat(announce["sources"][0]["scheduled"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    if scheduled.tzinfo is None:
+        return None
+    return scheduled.astimezone(UTC) - LEAD
 
 
 def parse_time(time: str) -> datetime:
@@ -219,7 +226,7 @@ def anchor_status(files: Mapping[str, bytes], announce: Mapping[str, Any]) -> An
                             problem=f"{path}：{exc}")
     kind = anchor["kind"]
     if kind == "notice":
-        return _notice_status(files, anchor, task, early)
+        return _notice_status(files, anchor, announce, early)
     try:
         moment, detail = (_rfc3161_time if kind == "rfc3161" else _cosignature_time)(files, anchor)
     except (ValueError, NoteError) as exc:
@@ -233,12 +240,13 @@ def anchor_status(files: Mapping[str, bytes], announce: Mapping[str, Any]) -> An
                         f"{detail}，早于最早的随机源开奖时间 {early}")
 
 
-def _notice_status(files: Mapping[str, bytes], anchor: Mapping[str, Any], task: str,
-                   early: str | None) -> AnchorStatus:
+def _notice_status(files: Mapping[str, bytes], anchor: Mapping[str, Any],
+                   announce: Mapping[str, Any], early: str | None) -> AnchorStatus:
+    task = announce["task"]
     seq, ref, path = anchor["seq"], anchor["ref"], anchor_path(anchor["seq"])
-    deadline = None if early is None else parse_time(early) - LEAD
+    deadline = anchor_deadline(announce)
     if deadline is not None and parse_time(anchor["time"]) > deadline:
-        problem = (f"{path}：锚定时间 {anchor['time']} 晚于最早的随机源开奖前 24 小时"
+        problem = (f"{path}：锚定时间 {anchor['time']} 晚于首个随机源开奖前 24 小时"
                    f"（{_stamp(deadline)}）")
         return AnchorStatus(seq, task, "notice", False, anchor["time"], early, problem,
                             problem=problem)
