@@ -22,6 +22,13 @@ def built_site(as_of: dt.date = AS_OF, name: str = "site") -> Path:
 
 
 @functools.cache
+def demo_site(as_of: dt.date = AS_OF) -> Path:
+    """The demo office's site (``data/``), built once per session."""
+    return build_site(str(Path(__file__).resolve().parents[1] / "data"), as_of,
+                      _TMP / f"{as_of.isoformat()}-demo")
+
+
+@functools.cache
 def fixture(as_of: dt.date = AS_OF):
     return fixture_model_with_results(as_of)
 

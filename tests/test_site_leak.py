@@ -51,3 +51,21 @@ def test_cli_prints_the_leaks_in_chinese(monkeypatch, capsys, tmp_path):
     assert "[泄露] 文件" in err and "「抽查任务」" in err
     assert "泄露检查未通过" in err and "站点未发布" in err
     assert not (tmp_path / "s").exists()
+
+
+def test_archive_members_are_scanned_as_the_files_they_hold():
+    """The verification archive repeats draws/ and log/: each member is scanned under its own
+    path (a directory snapshot may hold every code; a listing may not hold an embargoed one)."""
+    from generator.site import downloads
+    from generator.site.leak import scan_file
+
+    code = "91419999057413893B"
+    scanner = Scanner({"未公示的抽取名单代码": {code}})
+    clean = downloads.verify_archive({"draws/t/directory.csv": f"code\n{code}\n".encode(),
+                                      "verify.py": b"print()\n", "data/x.csv": code.encode()})
+    assert scan_file(scanner, downloads.ARCHIVE, clean) == []
+    leaky = downloads.verify_archive({"draws/t/listing.csv": f"{code},S1\n".encode()})
+    found = scan_file(scanner, downloads.ARCHIVE, leaky)
+    assert [(x.file, x.value) for x in found] == [
+        (f"{downloads.ARCHIVE}:{downloads.ARCHIVE_FOLDER}/draws/t/listing.csv", code)]
+    assert scan_file(scanner, downloads.ARCHIVE, b"PK\x03\x04 broken " + code.encode())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from site_helpers import AS_OF, fixture
+from site_helpers import fixture
 
 from generator.load.base import LoadContext
 from generator.load.vocab import load_vocabularies

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import os
+import zipfile
 from collections.abc import Callable
 from operator import attrgetter
 from pathlib import Path
@@ -22,6 +23,10 @@ from . import labels
 from . import view as v
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: One archive of everything a verifier needs: draws/, log/ and verify.py (the verify page
+#: gives the commands that unpack and check it).
+ARCHIVE = "gongshi-verify.zip"
+ARCHIVE_FOLDER = "gongshi-verify"
 RESULT_COLUMNS = [
     ("task", "任务编号"), ("task_title", "任务名称"), ("code", "统一社会信用代码"),
     ("name", "企业名称"), ("authority", "检查实施机关"), ("type", "类型"),
@@ -142,7 +147,23 @@ def build_downloads(model: Model, view: v.PublicView) -> dict[str, bytes]:
                      "publish": dict(tv.publish) if tv.publish else None,
                      "anchor": _anchor_record(tv.anchor)}
         for tv in view.tasks})
+    out[ARCHIVE] = verify_archive(out)
     return out
+
+
+def verify_archive(files: dict[str, bytes]) -> bytes:
+    """A zip of the published ``draws/``, ``log/`` and ``verify.py`` under one folder,
+    byte-identical for the same files: sorted names, a fixed time, stored uncompressed (cheap
+    to build, and the leak scan reads it like every other file)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for name in sorted(files):
+            if name == "verify.py" or name.startswith(("draws/", "log/")):
+                info = zipfile.ZipInfo(f"{ARCHIVE_FOLDER}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
+                info.external_attr = (0o755 if name == "verify.py" else 0o644) << 16
+                info.create_system = 3  # unix: the permissions above are read
+                zf.writestr(info, files[name])
+    return buf.getvalue()
 
 
 def _anchor_record(status) -> dict | None:

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..model import Model, TaskState
-from . import charts, labels, stats
+from . import charts, downloads, labels, stats
 from . import view as v
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -253,7 +253,10 @@ class Renderer:
             page("items/index.md", "items.html", "抽查事项清单"),
             page("log/index.md", "log.html", "抽取日志", entries=self.log_entries,
                  tiles=sorted(n for n in view.log_files if n.startswith("log/tile/"))),
-            page("verify/index.md", "verify.html", "在线核验", verifiable=verifiable),
+            page("verify/index.md", "verify.html", "在线核验", verifiable=verifiable,
+                 archive=downloads.ARCHIVE, folder=downloads.ARCHIVE_FOLDER,
+                 vocab={"results": labels.term_labels(model.vocab.results),
+                        "followups": labels.term_labels(model.vocab.followups)}),
             page("stats/index.md", "stats.html", "统计", charts=chart_html),
             page("data/index.md", "data.html", "开放数据",
                  published=[tv for tv in view.tasks if tv.published]),

@@ -21,6 +21,7 @@ from ..protocol.verify import verify_task
 from ..tlog.anchors import anchor_checks, anchor_status
 from ..tlog.entries import parse_log_prefix
 from ..tlog.verify_log import verify_log
+from .zh_args import ChineseArgumentParser
 
 ERROR = "error"
 WARNING = "warning"
@@ -193,10 +194,31 @@ def report(verdicts: Sequence[Verdict], out=None, as_json: bool = False) -> None
     print(f"{verdict}：{ok} 项通过，{bad} 项不一致，{warn} 项警告。", file=out)
 
 
+SITE_HINT = ("verify.py：核验的是本地文件夹，不能直接读取网址。请在网站的“在线核验”页面下载核验包 "
+             "gongshi-verify.zip，然后运行：\n"
+             "  python3 -m zipfile -e gongshi-verify.zip .\n"
+             "  python3 gongshi-verify/verify.py gongshi-verify")
+EXAMPLES = """示例：
+  python3 -m zipfile -e gongshi-verify.zip .      解压网站“在线核验”页面提供的核验包
+  python3 gongshi-verify/verify.py gongshi-verify 核验全部任务
+  python3 verify.py 网站目录 2023-01              只核验任务 2023-01
+  python3 verify.py 网站目录 --since 旧检查点文件  并证明日志自旧检查点以来只增未改
+退出码：0 全部通过；1 有不一致；2 参数或目录错误。"""
+
+
 def main(argv: Sequence[str] | None = None, draw_fn=None) -> int:
-    parser = argparse.ArgumentParser(
+    if argv is None:
+        argv = sys.argv[1:]
+    if any(a == "--site" or a.startswith("--site=") for a in argv):
+        print(SITE_HINT, file=sys.stderr)
+        return 2
+    parser = ChineseArgumentParser(
         prog="verify.py",
-        description="核验公示台网站（或其数据目录）中的抽取日志和每个任务的抽取。只读取公开材料。",
+        # given, not composed: argparse's line wrapping miscounts a prefix other than "usage: "
+        usage="%(prog)s [-h] 目录 [任务编号 ...] [--since 检查点文件] [--json] [--require-anchors]",
+        description="核验公示台网站（或其数据目录）中的抽取日志和每个任务的抽取。只读取公开材料，"
+                    "不联网。",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("root", metavar="目录", help="下载的网站目录，或 data/ 目录")
     parser.add_argument("tasks", nargs="*", metavar="任务编号", help="只核验这些任务（默认全部）")

@@ -2,79 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
 import shutil
-import threading
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("playwright")
+from browser_helpers import AXE, serve, verify_page  # noqa: E402
 from site_helpers import built_site, fixture  # noqa: E402
 
 from generator.site.fixtures import ADVERSARIAL_NAME  # noqa: E402
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: D401 - keep test output clean
-        pass
-
-
-def _serve(root: Path):
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("GONGSHI_REQUIRE_BROWSER") == "1":  # CI: a skip would hide the tests
-            pytest.fail("chromium is required (GONGSHI_REQUIRE_BROWSER=1) but not installed")
-        pytest.skip("chromium not installed (make browser-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def site_root():
-    return built_site()
-
-
-@pytest.fixture(scope="module")
-def site_url(site_root):
-    server, url = _serve(site_root)
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN")
-    pg = context.new_page()
-    external: list[str] = []
-    pg.on("request", lambda r: external.append(r.url)
-          if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
-    yield pg
-    context.close()
-    assert external == [], f"requests left the site: {external}"
-
-
 def _adversarial_code() -> str:
     model, _ = fixture()
     return next(c for c, e in model.enterprises.items() if e.name == ADVERSARIAL_NAME)
@@ -156,18 +97,9 @@ def test_adversarial_name_is_text(page, site_url):
     assert dialogs == []
 
 
-def _verify(page, url: str, code: str = "", task: str = "2023-01") -> str:
-    page.goto(url + f"verify/?task={task}")
-    if code:
-        page.fill("#gs-verify-code", code)
-    page.click("#gs-verify-form button[type=submit]")
-    page.wait_for_selector("#gs-verify-verdict", timeout=30000)
-    return page.inner_text("#gs-verify-result")
-
-
 def test_verifier_says_consistent(page, site_url):
     code, _ = _a_published_enterprise()
-    text = _verify(page, site_url, code)
+    text = verify_page(page, site_url, code)
     assert "核验结果：一致" in text, text
     assert "应入选" in text and "与公布的清单一致" in text
     # the anchor status the build computed (the fixture log has no external anchor)
@@ -183,10 +115,10 @@ def test_verifier_reports_a_tampered_copy(browser, tmp_path):
     first[2] = "0" * 64  # a forged ticket
     lines[0] = ",".join(first)
     listing.write_text("".join(lines))
-    server, url = _serve(copy)
+    server, url = serve(copy)
     try:
         pg = browser.new_page()
-        text = _verify(pg, url)
+        text = verify_page(pg, url)
         pg.close()
     finally:
         server.shutdown()
@@ -197,9 +129,9 @@ def test_verifier_reports_a_tampered_copy(browser, tmp_path):
 def test_verifier_without_web_crypto_uses_vendored_library(browser, site_url):
     pg = browser.new_page()
     pg.add_init_script("Object.defineProperty(window, 'isSecureContext', {value: false});")
-    text = _verify(pg, site_url)
+    text = verify_page(pg, site_url)
     pg.close()
-    assert "核验结果：一致" in text and "@noble/hashes" in text
+    assert "核验结果：一致" in text and "本站附带的哈希程序" in text
 
 
 @pytest.mark.parametrize("path", ["", "tasks/", "tasks/2023-01/", "stats/", "log/"])
@@ -263,7 +195,7 @@ def test_search_in_the_browser_on_a_paged_index(page, site_root, tmp_path, monke
     shutil.copytree(site_root / "assets", root / "assets")
     si.write_index(root, records)
     assert any((root / si.INDEX_DIR / "p").rglob("*.json"))
-    server, url = _serve(root)
+    server, url = serve(root)
     try:
         for q in ("有限公司", "鸿绣", "超市有限", "食品 公司", records[123].title, "91410000",
                   records[200].code, "2023", "华兴超市", "有限、公司", "限·公司"):
@@ -282,7 +214,7 @@ def demo_site(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("demo-site") / "site"
     build_site(str(Path(__file__).resolve().parents[2] / "data"), dt.date(2023, 12, 29), out)
-    server, url = _serve(out)
+    server, url = serve(out)
     yield out, url
     server.shutdown()
 
@@ -298,7 +230,7 @@ def test_demo_site_verifies_in_the_browser_protocol_1_and_2(browser, demo_site):
     assert set(protocols.values()) == {"gongshi-draw/1", "gongshi-draw/2"}, protocols
     pg = browser.new_page()
     for task in revealed:
-        text = _verify(pg, url, task=task)
+        text = verify_page(pg, url, task=task)
         assert "核验结果：一致" in text, (task, text)
         if protocols[task] == "gongshi-draw/2":
             assert "回避承诺" in text and "people.csv" in text, text
@@ -316,10 +248,10 @@ def test_browser_catches_a_dropped_recusal_pair(browser, demo_site, tmp_path):
     fields[2] = "R999" if not fields[2] else ""  # the row's recusal set changed
     lines[1] = ",".join(fields)
     path.write_text("".join(lines))
-    server, url = _serve(copy)
+    server, url = serve(copy)
     try:
         pg = browser.new_page()
-        text = _verify(pg, url, task="2023-08")
+        text = verify_page(pg, url, task="2023-08")
         pg.close()
     finally:
         server.shutdown()

@@ -28,6 +28,8 @@ async function loadNoble() {
 
 const subtle = globalThis.isSecureContext && globalThis.crypto && globalThis.crypto.subtle;
 export const engine = subtle ? "Web Crypto" : "@noble/hashes";
+const ENGINE_TEXT = subtle ? "浏览器内置的加密功能"
+  : "本站附带的哈希程序（浏览器在未加密的连接上不提供内置加密功能）";
 
 async function sha256(bytes) {
   if (subtle) return new Uint8Array(await subtle.digest("SHA-256", bytes));
@@ -150,7 +152,7 @@ function cmpTicket(a, b) {
 }
 
 /** Verify one task; returns {checks: [{name, ok, detail[]}], self: {...} | null}. */
-export async function verifyTask(root, taskId, selfCode) {
+export async function verifyTask(root, taskId, selfCode, opts = {}) {
   const checks = [];
   const add = (name, ok, detail = []) => checks.push({ name, ok, detail });
   const base = `${root}draws/${encodeURIComponent(taskId)}/`;
@@ -320,6 +322,7 @@ export async function verifyTask(root, taskId, selfCode) {
     for (const c of selSet) if (!resCodes.has(c)) diffs.push(`抽中企业 ${c} 没有检查结果`);
     for (const c of resCodes) if (!selSet.has(c)) diffs.push(`企业 ${c} 有检查结果但未被抽中`);
     add("检查结果文件（results.csv）", diffs.length === 0, diffs);
+    if (rh === publish.results_sha256) await checkCopies(root, taskId, files["results.csv"], opts.vocab || {}, add);
   }
 
   // 8. an enterprise's own check
@@ -338,6 +341,117 @@ export async function verifyTask(root, taskId, selfCode) {
     }
   }
   return { checks, self };
+}
+
+// ------------------------------------------------- the published copies of the logged results
+
+/** A CSV file (RFC 4180 quoting, BOM, CRLF) as rows of fields. */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [], field = "", quoted = false;
+  text = text.replace(/^\ufeff/, "");
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { row.push(field); field = ""; }
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(field); rows.push(row); row = []; field = "";
+    } else field += ch;
+  }
+  if (field !== "" || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+/** ``2023-06-09`` -> ``2023年6月9日``, as the pages write dates. */
+function chineseDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : iso;
+}
+
+/** Does ``text`` name exactly the terms of ``codes`` (in any order, joined by 、)? */
+function namesExactly(text, codes, labels) {
+  const names = codes.map((c) => labels[c] || c).sort((a, b) => b.length - a.length);
+  if (!names.length) return text === "—";
+  let rest = text;
+  for (const name of names) {
+    const at = rest.indexOf(name);
+    if (at < 0) return false;
+    rest = rest.slice(0, at) + "\u0000" + rest.slice(at + name.length);
+  }
+  return /^\u0000(、\u0000)*$/.test(rest);
+}
+
+function setOf(cell) {
+  return cell ? cell.split(";").filter((x) => x).sort() : [];
+}
+
+/** The task page's result table and the open-data CSV files against the logged results.csv
+ * (whose hash the publish entry holds): every enterprise once, the same date, results and
+ * follow-ups. */
+async function checkCopies(root, taskId, loggedBytes, vocab, add) {
+  const logged = new Map();
+  for (const r of csvRows(loggedBytes, true).rows) {
+    logged.set(r[0], { inspected: r[1], completed: r[2], results: setOf(r[3]), followups: setOf(r[4]) });
+  }
+  const results = vocab.results || {}, followups = vocab.followups || {};
+  const compare = (seen, diffs) => {
+    for (const code of logged.keys()) if (!seen.has(code)) diffs.push(`缺少企业 ${code}`);
+  };
+
+  // the task page
+  const diffs = [];
+  const page = await fetch(`${root}tasks/${encodeURIComponent(taskId)}/`, { cache: "no-store" });
+  if (!page.ok) diffs.push("无法读取任务页面");
+  else {
+    const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+    const seen = new Set();
+    for (const tr of doc.querySelectorAll("table.gs-results tbody tr")) {
+      const text = (sel) => { const e = tr.querySelector(sel); return e ? e.textContent.trim() : ""; };
+      const code = text("td.gs-c-name .gs-code");
+      const want = logged.get(code);
+      if (!want) { diffs.push(`页面列出企业 ${code}，日志记录的结果中没有`); continue; }
+      if (seen.has(code)) diffs.push(`页面重复列出企业 ${code}`);
+      seen.add(code);
+      if (text("td.gs-c-date") !== chineseDate(want.inspected)) diffs.push(`企业 ${code} 的检查日期：页面为 ${text("td.gs-c-date")}，日志记录为 ${chineseDate(want.inspected)}`);
+      if (!namesExactly(text("td.gs-c-result"), want.results, results)) diffs.push(`企业 ${code} 的检查结果：页面为“${text("td.gs-c-result")}”，日志记录为“${want.results.map((c) => results[c] || c).join("、")}”`);
+      if (!namesExactly(text("td.gs-c-followup"), want.followups, followups)) diffs.push(`企业 ${code} 的后续处置：页面为“${text("td.gs-c-followup")}”，日志记录为“${want.followups.map((c) => followups[c] || c).join("、")}”`);
+    }
+    compare(seen, diffs);
+  }
+  add("任务页面的检查结果表与日志记录的结果文件", diffs.length === 0, diffs.slice(0, 20));
+
+  // the open data
+  for (const path of ["data/results.csv", `data/${encodeURIComponent(taskId)}/results.csv`]) {
+    const d = [];
+    const r = await fetch(root + path, { cache: "no-store" });
+    if (!r.ok) d.push(`无法读取 ${path}`);
+    else {
+      const [head, ...rows] = parseCsv(await r.text());
+      const col = (name) => head.indexOf(name);
+      const [cTask, cCode, cDate, cDone, cRes, cResCodes, cFollow] =
+        ["任务编号", "统一社会信用代码", "检查日期", "完成日期", "检查结果", "检查结果代码", "后续处置"].map(col);
+      const seen = new Set();
+      const plain = (v) => (v && v[0] === "'" && /^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v || "");
+      for (const row of rows) {
+        if (plain(row[cTask]) !== taskId) continue;
+        const code = plain(row[cCode]);
+        const want = logged.get(code);
+        if (!want) { d.push(`${path} 列出企业 ${code}，日志记录的结果中没有`); continue; }
+        if (seen.has(code)) d.push(`${path} 重复列出企业 ${code}`);
+        seen.add(code);
+        if (plain(row[cDate]) !== want.inspected || plain(row[cDone]) !== want.completed) d.push(`企业 ${code} 的日期：${path} 为 ${plain(row[cDate])}/${plain(row[cDone])}，日志记录为 ${want.inspected}/${want.completed}`);
+        if (setOf(plain(row[cResCodes])).join(";") !== want.results.join(";") || !namesExactly(plain(row[cRes]), want.results, results)) d.push(`企业 ${code} 的检查结果：${path} 为“${plain(row[cRes])}”（${plain(row[cResCodes])}），日志记录为 ${want.results.join(";")}`);
+        if (!namesExactly(plain(row[cFollow]) || "—", want.followups, followups)) d.push(`企业 ${code} 的后续处置：${path} 为“${plain(row[cFollow])}”`);
+      }
+      compare(seen, d);
+    }
+    add(`开放数据 ${path} 与日志记录的结果文件`, d.length === 0, d.slice(0, 20));
+  }
 }
 
 // ------------------------------------------------------------------------------------- UI
@@ -375,7 +489,7 @@ function render(out, taskId, result) {
   out.replaceChildren();
   const allOk = result.checks.every((c) => c.ok);
   out.append(el("h2", { id: "gs-verify-verdict" }, `核验结果：${allOk ? "一致" : "不一致"}`));
-  out.append(el("p", {}, `任务 ${taskId}；计算方式：${engine}。`));
+  out.append(el("p", {}, `任务 ${taskId}；计算方式：${ENGINE_TEXT}。`));
   const list = el("ul", { class: "gs-check" });
   for (const c of result.checks) {
     const li = el("li", { "data-ok": c.ok ? "1" : "0" },
@@ -425,7 +539,9 @@ function init() {
     status.textContent = "正在下载公开文件并重新计算……";
     out.replaceChildren();
     try {
-      const result = await verifyTask(root, taskId, form.code.value);
+      const vocabEl = document.getElementById("gs-vocab");
+      const vocab = vocabEl ? JSON.parse(vocabEl.textContent) : {};
+      const result = await verifyTask(root, taskId, form.code.value, { vocab });
       result.anchor = await anchorStatus(root, taskId);
       render(out, taskId, result);
       status.textContent = "核验完成。";
