@@ -31,8 +31,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SECRETS = ROOT / "secrets"
-# 2023-05-10: the platform-drawn 2023-08 is announced, its list not yet imported (05-12); the
-# other dates see imported lists while inspecting, completed and published (2023-08, 2023-09).
+# 2023-05-10: the platform-drawn 2023-09 is announced, its list not yet imported (05-12); the
+# other dates see imported lists while inspecting, completed and published (2023-09, 2023-10).
 DATES = [dt.date(2023, 4, 1), dt.date(2023, 5, 10), dt.date(2023, 6, 1), dt.date(2023, 8, 1),
          dt.date(2023, 10, 1), dt.date(2023, 12, 29)]
 BEIJING = dt.timezone(dt.timedelta(hours=8))

@@ -51,7 +51,7 @@ def import_demo_list(ws, model, data_dir: Path, secrets_dir: Path, event) -> Non
 
 
 def write_item_results(data_dir: Path, model, plan, codes: list[str], rng: random.Random) -> None:
-    """Results per (enterprise, 检查事项); for 2023-08 also the follow-up records."""
+    """Results per (enterprise, 检查事项); for 2023-09 also the follow-up records."""
     days = _workdays(plan)
     rows, followups = [], []
     for n, code in enumerate(codes):
@@ -69,7 +69,7 @@ def write_item_results(data_dir: Path, model, plan, codes: list[str], rng: rando
                 result, followup = "未按规定公示应当公示的信息", "违反本部门相关规定，责令改正；后续跟踪由日常监管部门负责"
             rows.append((code, name, item, day.isoformat(), result, followup, lab, report, note,
                          plan.completion.isoformat()))
-        if plan.id == "2023-08":
+        if plan.id == "2023-09":
             followups += _followups(code, name, n, day)
     write_bytes(Path(data_dir) / "results" / f"{plan.id}.csv", csv_bytes(RESULTS_HEADER, rows, "utf-8-sig"))
     if followups:
@@ -106,10 +106,10 @@ PLAN = {
         {"名称": "企业登记和公示信息抽查", "任务编号": "2023-01", "抽查事项": ["SX01", "SX02"],
          "检查对象": "辖区企业、个体工商户、农民专业合作社", "抽查比例": "5%", "时间安排": "2023年3月至6月",
          "发起部门": "xinyong"},
-        {"名称": "部门联合抽查（税务、应急管理）", "任务编号": "2023-08", "抽查事项": ["SX01", "SW01", "YJ01"],
+        {"名称": "部门联合抽查（税务、应急管理）", "任务编号": "2023-09", "抽查事项": ["SX01", "SW01", "YJ01"],
          "检查对象": "辖区企业", "抽查比例": "5%", "时间安排": "2023年5月至8月", "发起部门": "xinyong",
          "配合部门": ["shuiwu", "yingji"]},
-        {"名称": "流通领域商品质量抽查（上级下发名单）", "任务编号": "2023-09", "抽查事项": ["SX07"],
+        {"名称": "流通领域商品质量抽查（上级下发名单）", "任务编号": "2023-10", "抽查事项": ["SX07"],
          "检查对象": "市局下发名单所列经营者", "抽查比例": "按下发名单", "时间安排": "2023年7月至9月",
          "发起部门": "zhiliang", "抽查类型": "定向"},
     ],

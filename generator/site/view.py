@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..model import Result, Task, TaskState
+from ..tlog.anchors import AnchorStatus
 
 #: Publication status kinds (结果公示时限, 20 working days after completion).
 ON_TIME = "on_time"  # 按时公示
@@ -81,6 +82,7 @@ class TaskView:
     imports: tuple[Mapping, ...] = ()  # import entries of an imported list (and corrections)
     plan_only: bool = False  # a planned task whose plan is public: only the plan's fields
     completion_overdue: bool = False  # 检查结束 passed, no 完成日期: 检查期已过，未报完成
+    anchor: AnchorStatus | None = None  # the announce entry's external anchor, as published
 
     @property
     def published(self) -> bool:
