@@ -41,6 +41,7 @@ def test_every_state_of_design_section_2_is_shown(view):
         "2023-05": TaskState.COMPLETED,
         "2023-06": TaskState.INSPECTING,
         "2023-07": TaskState.ANNOUNCED,
+        "2023-08": TaskState.PUBLISHED,  # protocol 2
         "2023-09": TaskState.PUBLISHED,  # list drawn on the 协同监管平台, imported
         "2023-10": TaskState.PUBLISHED,  # list handed down by the superior bureau, imported
     }
@@ -114,6 +115,6 @@ def test_check_context_extras_reads_public_listings_and_publication_dates(model)
     extras = check_context_extras(DATA, model, AS_OF, secrets_dir=DATA / "no-secrets-here")
     assert set(extras["published"]) == {"2023-01", "2023-02", "2023-08", "2023-09", "2023-10"}
     assert extras["published"]["2023-02"] == dt.date(2023, 9, 12)
-    assert set(extras["selections"]) == {"2023-01", "2023-02"}  # the others are still secret
+    assert set(extras["selections"]) == {"2023-01", "2023-02", "2023-08"}  # the others are still secret
     assert "2023-04" in extras["cancelled"]
     assert {"2023-01", "2023-02", "2023-03", "2023-05", "2023-06"} <= extras["drawn"]
