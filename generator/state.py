@@ -357,4 +357,6 @@ def check_context_extras(data_dir, model, as_of: dt.date, secrets_dir=None):
         "published": _published_dates(by_task) if record.log_bytes else None,
         "drawn": frozenset(t for t, e in by_task.items() if e.draw is not None),
         "cancelled": frozenset(t for t, e in by_task.items() if e.cancel is not None),
+        "draw_dates": {t: beijing_date(e.draw or e.imports[0]) for t, e in by_task.items()
+                       if e.draw is not None or e.imports},
     }
