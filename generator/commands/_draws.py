@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from ..draws.workspace import DrawRefused, Workspace
+from ..draws.workspace import DrawRefused, Unchanged, Workspace, bj_time
 from ..findings import has_errors, sort_findings
 from ..model import Model
 
@@ -42,9 +42,12 @@ def run_operation(args: argparse.Namespace, operation: Callable[[Workspace, Mode
         ws.key_name = key_name_for(model.portal.site_url)
     try:
         entry = operation(ws, model)
+    except Unchanged as exc:
+        print(f"gongshi：{exc}")
+        return 0
     except DrawRefused as exc:
         print(f"gongshi：{exc}", file=sys.stderr)
         return 1
     print(f"已写入抽取日志第 {entry['seq']} 条（{entry['type']}，任务 {entry['task']}），"
-          f"时间 {entry['time']}，条目哈希 {entry['hash']}。")
+          f"时间 {bj_time(entry['time'])}，条目哈希 {entry['hash']}。")
     return 0

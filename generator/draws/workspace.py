@@ -25,6 +25,19 @@ class DrawRefused(Exception):
     """A draw operation refused, with a Chinese message saying what to change."""
 
 
+class Unchanged(Exception):  # noqa: N818 - not an error: nothing to do
+    """Nothing to do (e.g. publishing the results already published); the message says so."""
+
+
+def bj_time(utc: str) -> str:
+    """A log time (``YYYY-MM-DDTHH:MM:SSZ``) as Beijing time for messages: 2023-03-06 21:15（北京时间）."""
+    moment = dt.datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    return f"{moment.astimezone(_BEIJING):%Y-%m-%d %H:%M:%S}（北京时间）"
+
+
+_BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
 def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

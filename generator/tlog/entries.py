@@ -201,7 +201,7 @@ FIELDS: dict[str, tuple[dict[str, Validator], dict[str, Validator]]] = {
         {},
     ),
     "reveal": ({}, {"code": _hex64, "auditors": _auditors}),
-    "publish": ({"results_sha256": _hex64}, {}),
+    "publish": ({"results_sha256": _hex64}, {"reason": _text, "changed": _int_at_least(1)}),
     "cancel": ({"reason": _text}, {}),
     "audit": ({"auditor": _text, "verdict": _one_of("ok", "mismatch"), "signature": _signature}, {}),
 }
