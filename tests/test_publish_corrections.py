@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from site_helpers import tree_hashes
+
 from generator.cli import main
+from generator.load import load_model
 from generator.site.build import build_site
 from generator.state import public_view
-from generator.load import load_model
-from site_helpers import tree_hashes
 
 TASK = "2023-01"  # published on 2023-07-11 in the demo, on time
 AS_OF = dt.date(2023, 12, 29)
