@@ -13,11 +13,15 @@ import importlib
 import sys
 
 COMMANDS = (
+    "init",
+    "template",
+    "reference",
     "check",
     "deadline",
     "build",
     "commit",
     "draw",
+    "worklist",
     "reassign",
     "cancel",
     "reveal",

@@ -26,7 +26,7 @@ from generator.protocol.listing import parse_listing
 NEW = "2024-01"
 # 2023-07's sources in order: ssq (7 ordered), dlt (7 ordered), pl5 (5), fc3d (3).
 NUMBERS = ["3 8 15 21 27 33 9", "4 12 19 25 33 2 7", "1 2 3 4 5", "7 8 9"]
-SOURCE_ARGS = [arg for n in NUMBERS for arg in ("--source", n)]
+SOURCE_ARGS = [arg for n in NUMBERS for arg in ("--source", n)] + ["--yes"]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

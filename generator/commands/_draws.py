@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from ..draws.workspace import DrawRefused, Unchanged, Workspace, bj_time
-from ..findings import has_errors, sort_findings
+from ..findings import sort_findings
 from ..model import Model
 
 
@@ -17,22 +17,42 @@ def add_common(p: argparse.ArgumentParser) -> None:
                    help="秘密目录（默认为数据目录旁的 secrets/）")
 
 
-def load(data_dir: str) -> Model | None:
+def _other_task(f, task_id: str) -> str | None:
+    """The other task a finding belongs to (its task file or results file), or None."""
+    if f.task and f.task != task_id:
+        return f.task
+    parts = (f.file or "").split("/")
+    if len(parts) == 2 and parts[0] in ("tasks", "results"):
+        stem = parts[1].rsplit(".", 1)[0]
+        return stem if stem != task_id else None
+    return None
+
+
+def load_for_task(data_dir: str, task_id: str | None) -> Model | None:
+    """The model for a command on ``task_id``: errors in another task's own files (its task
+    file, its results) do not block it — they are listed as a reminder; errors in the shared
+    files (portal, directory, rosters, items) or in this task's files do."""
     from ..load import load_model
 
     model, findings = load_model(data_dir)
     errors = [f for f in sort_findings(findings) if f.is_error]
-    if model is None or has_errors(findings):
-        for f in errors:
+    others = [f for f in errors if task_id is not None and _other_task(f, task_id)]
+    blocking = [f for f in errors if f not in others]
+    if model is None or blocking:
+        for f in blocking:
             print(f.text(), file=sys.stderr)
-        print(f"数据有 {len(errors)} 个错误，请先用 gongshi check 查看并修改。", file=sys.stderr)
+        print(f"数据有 {len(blocking)} 个错误，请先用 gongshi check 查看并修改。", file=sys.stderr)
         return None
+    if others:
+        tasks = "、".join(sorted({_other_task(f, task_id) or "" for f in others}))
+        print(f"注意：其他任务（{tasks}）的文件有 {len(others)} 个错误，不影响本次操作，"
+              "但请尽快用 gongshi check 查看并修改。", file=sys.stderr)
     return model
 
 
 def run_operation(args: argparse.Namespace, operation: Callable[[Workspace, Model | None], dict],
                   *, needs_model: bool = True) -> int:
-    model = load(args.data) if needs_model else None
+    model = load_for_task(args.data, getattr(args, "task", None)) if needs_model else None
     if needs_model and model is None:
         return 1
     ws = Workspace.at(args.data, args.secrets)

@@ -8,7 +8,10 @@ A rerun after a crash before the append simply starts again with a fresh secret.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
+import shutil
 from collections.abc import Callable, Mapping
 
 from ..model import Model
@@ -23,7 +26,7 @@ from ..protocol.tickets import hash_chain
 from ..state import BEIJING, entry_time
 from ..tlog.entries import format_time
 from . import inputs
-from .logio import append_entry, exclusive
+from .logio import append_entry, ensure_key, exclusive
 from .workspace import DrawRefused, Workspace
 
 SecretSource = Callable[[], bytes]
@@ -129,23 +132,31 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
         population = (code_ for code_, _label, _unit in members(params, files))
         exclusions = build_exclusions(population, referenced)
 
+    late = timing_problems(task, now)
+    if late:
+        raise DrawRefused(f"任务 {task_id} 现在不能公告：\n" + "\n".join(f"- {p}" for p in late))
     announcement = engine.announce(params, files, exclusions, code, format_time(now))
     if not announcement.ok:
         raise DrawRefused(
             f"任务 {task_id} 不能公告：\n" + "\n".join(f"- {r}" for r in announcement.refusals)
         )
 
-    ws.write_secret(task_id, "secret", secret.hex().encode("ascii") + b"\n")
-    ws.write_secret(task_id, "exclusions.csv", exclusions)
-    if "risk.csv" in files:
-        ws.write_secret(task_id, "risk.csv", files["risk.csv"])
-    ws.write_public(task_id, "params.json", announcement.params_bytes)
-    for name in ("directory.csv", "roster.csv", "experts.csv"):
-        ws.write_public(task_id, name, files[name])
+    ensure_key(ws)  # a missing key is refused before any file is written
+    with nothing_left_on_failure(ws, task_id):
+        ws.write_secret(task_id, "secret", secret.hex().encode("ascii") + b"\n")
+        ws.write_secret(task_id, "exclusions.csv", exclusions)
+        if "risk.csv" in files:
+            ws.write_secret(task_id, "risk.csv", files["risk.csv"])
+        ws.write_public(task_id, "params.json", announcement.params_bytes)
+        for name in ("directory.csv", "roster.csv", "experts.csv"):
+            ws.write_public(task_id, name, files[name])
+        return append_entry(ws, announce_fields(task, announcement, commitment, params), now)
 
+
+def announce_fields(task, announcement, commitment: bytes, params: dict) -> dict:
     fields: dict = {
         "type": "announce",
-        "task": task_id,
+        "task": task.id,
         "commitment": commitment.hex(),
         "n": task.n,
         "params_sha256": announcement.params_sha256,
@@ -155,7 +166,37 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
     }
     if task.redraw_of:
         fields["redraw_of"] = task.redraw_of
-    return append_entry(ws, fields, now)
+    return fields
+
+
+@contextlib.contextmanager
+def nothing_left_on_failure(ws: Workspace, task_id: str):
+    """Remove the task's folders this commit created when it fails before its log entry."""
+    created = [d for d in (ws.secret_dir(task_id), ws.public_dir(task_id)) if not d.exists()]
+    try:
+        yield
+    except BaseException:
+        for folder in created:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def timing_problems(task, now) -> list[str]:
+    """Why the task's sources are too soon for an announcement made ``now`` (PROTOCOL §4: each
+    draw at least 24 hours after the announcement), in Beijing time, naming the task file."""
+    out = []
+    where = task.origin.file if task.origin else f"tasks/{task.id}"
+    limit = now + dt.timedelta(hours=24)
+    for i, source in enumerate(task.sources, start=1):
+        when = dt.datetime.fromisoformat(source.scheduled)
+        if when < limit:
+            out.append(
+                f"任务文件 {where} 中第 {i} 个随机源「{source.name}」第 {source.issue} 期的开奖时间是 "
+                f"{when.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间），现在是 "
+                f"{now.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间）：开奖须在公告之后至少 24 小时"
+                f"（即不早于 {limit.astimezone(BEIJING):%Y-%m-%d %H:%M}）。请在任务文件中改用更晚的一期"
+                "（改期号和开奖时间），保存后再执行 gongshi check 和 gongshi commit。")
+    return out
 
 
 def task_files(ws: Workspace, task_id: str) -> tuple[dict, dict[str, bytes], bytes]:

@@ -18,7 +18,7 @@ from .logio import append_entry, exclusive
 from .workspace import DrawRefused, Unchanged, Workspace, bj_time
 
 
-def _listing_names(secret: dict[str, bytes]) -> list[str]:
+def listing_names(secret: dict[str, bytes]) -> list[str]:
     names = [n for n in secret if n.startswith("listing-") and n.endswith(".csv")]
     return sorted(names, key=lambda n: int(n[len("listing-"):-len(".csv")]))
 
@@ -56,7 +56,7 @@ def reveal(ws: Workspace, model: Model, task_id: str, auditors: list[str] | None
         if not audit:
             ws.write_public(task_id, "code.txt", code.hex().encode("ascii") + b"\n")
     else:
-        names = _listing_names(record)
+        names = listing_names(record)
         last = record[names[-1]]
         ws.write_public(task_id, "exclusions.csv", exclusions)
         if audit:

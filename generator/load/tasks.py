@@ -19,6 +19,7 @@ from .base import ID_RE, LoadContext, parse_bool, resolve_unit, split_multi, tex
 from .cache import LoadCache, dependency_digest
 from .dates import DATE_FORMS, parse_date
 from .records import key_origin, record
+from .task_sheet import read_task_form
 from .vocab import resolve, resolve_many
 from .yamlio import load_yaml
 
@@ -48,6 +49,7 @@ EXCLUSION_RULES = {"same-item-same-year": "same-item-same-year",
 GAMES = ("fc3d", "pl5", "ssq", "dlt", "drand")
 SCHEDULED_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
 
+TASK_SUFFIXES = (".yaml", ".yml", ".xlsx")  # .xlsx: the task form (load/task_sheet.py)
 MAX_CHAIN = 100_000  # hash-chain length: computing H^n must stay instant at commit
 
 
@@ -58,7 +60,8 @@ def load_tasks(ctx: LoadContext, portal: Portal | None, vocab: Vocabularies,
     folder = ctx.data_dir / "tasks"
     if not folder.is_dir():
         return ()
-    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in TASK_SUFFIXES
+                   and not p.name.startswith(("~$", ".")))
     deps = dependency_digest(portal.units if portal else (), vocab) if cache is not None else ""
     out = []
     for path in paths:
@@ -97,7 +100,10 @@ class _TaskLoader:
         return key_origin(data, self.file, table, fld)
 
     def load(self) -> Task | None:
-        ok, data = load_yaml(self.ctx, self.path)
+        if self.path.suffix.lower() == ".xlsx":
+            ok, data = read_task_form(self.ctx, self.path)
+        else:
+            ok, data = load_yaml(self.ctx, self.path)
         if not ok:
             return None
         got = record(self.ctx, H.TASK, data, self.file, "任务文件")
@@ -110,7 +116,7 @@ class _TaskLoader:
                      tid, "例如 2023-01。")
         elif tid != self.path.stem:
             self.err("schema.id", f"任务「编号」{tid} 与文件名 {self.path.name} 不一致",
-                     self.at(data, H.TASK, "id"), tid, f"把文件改名为 {tid}.yaml，或改正编号。")
+                     self.at(data, H.TASK, "id"), tid, f"把文件改名为 {tid}{self.path.suffix}，或改正编号。")
         title = self.required_text(f, data, "title")
         department = self.unit_ref(self.required_text(f, data, "department"))
         items = split_multi(f.get("items"))
