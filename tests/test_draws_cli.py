@@ -9,14 +9,12 @@ code an office runs. The final ``gongshi verify`` runs as a real subprocess.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
-import pytest
 import yaml
 
 from generator.cli import main
@@ -28,30 +26,6 @@ NEW = "2024-01"
 NUMBERS = ["3 8 15 21 27 33 9", "4 12 19 25 33 2 7", "1 2 3 4 5", "7 8 9"]
 SOURCE_ARGS = [arg for n in NUMBERS for arg in ("--source", n)] + ["--yes"]
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
-
-
-class FakeClock:
-    """The wall clock of every ``Workspace.at`` while a test runs."""
-
-    def __init__(self) -> None:
-        self.now = utc("2024-01-10T10:00:00+08:00")
-
-    def set(self, text: str) -> None:
-        self.now = utc(text)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr("generator.draws.workspace.system_clock", fake)
-    return fake
 
 
 def gongshi(capsys, demo, *argv: str) -> tuple[int, str, str]:

@@ -115,7 +115,9 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
         params = build_params(**inputs.params_from_task(task))
     except ProtocolError as exc:
         problems = validate_params_of(task)
-        raise DrawRefused("任务参数不符合协议：\n" + "\n".join(f"- {p}" for p in problems or [exc])) from exc
+        where = task.origin.file if task.origin else f"tasks/{task_id}"
+        raise DrawRefused(f"任务文件 {where} 的内容不符合抽取协议的要求，请改正后再执行 gongshi check 和 commit：\n"
+                          + "\n".join(f"- {str(p).removeprefix('params.json：')}" for p in problems or [exc])) from exc
     files = canonical_inputs(model, audit=task.mode == "audit")
 
     secret = secret_source()

@@ -375,6 +375,12 @@ class _TaskLoader:
                 self.err("schema.int", "「个数」应为正整数", key_origin(entry, self.file, H.SOURCE, "count"),
                          count, "例如 双色球 7 个号码写 个数: 7")
                 continue
+            blank = [fld for fld in ("name", "issue", "take", "fallback", "url") if not text(s.get(fld))]
+            for fld in blank:
+                self.err("schema.required", f"随机源缺少「{H.canonical(H.SOURCE, fld)}」（公告时必须写明）",
+                         key_origin(entry, self.file, H.SOURCE, fld), fix=_SOURCE_FIX[fld])
+            if blank:
+                continue
             ordered = parse_bool(s.get("ordered", False))
             out.append(Source(
                 name=text(s.get("name")), game=game, issue=text(s.get("issue")), scheduled=scheduled,
@@ -382,6 +388,15 @@ class _TaskLoader:
                 fallback=text(s.get("fallback")), url=text(s.get("url")),
             ))
         return tuple(out)
+
+
+_SOURCE_FIX = {
+    "name": "写随机源的名称，如 中国福利彩票双色球。",
+    "issue": "写所用的期号，如 2024025。",
+    "take": "写取数规则，如 开奖公告的红球 6 个（从小到大）后接蓝球 1 个。",
+    "fallback": "写备用规则，如 若该期未按期开奖，取同一玩法按期开奖的下一期。",
+    "url": "写开奖公告的网址，如 https://www.cwl.gov.cn/ygkj/wqkjgg/ssq/。",
+}
 
 
 def _scheduled(raw: object) -> str | None:
