@@ -22,6 +22,7 @@ COMMANDS = (
     "commit",
     "draw",
     "worklist",
+    "import_list",
     "reassign",
     "cancel",
     "reveal",

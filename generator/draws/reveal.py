@@ -109,14 +109,21 @@ def changed_codes(before: bytes, after: bytes) -> list[str]:
 def publish(ws: Workspace, model: Model, task_id: str, correction: str | None = None) -> dict:
     """Publish the task's results; once published, unchanged results are a no-op
     (:class:`Unchanged`) and changed ones need ``correction`` (the reason, 更正)."""
+    from .imports import latest_imported
+
     entries = ws.task_entries(task_id)
-    if entries.reveal is None:
-        raise DrawRefused(f"任务 {task_id} 尚未揭示抽取结果，请先执行 gongshi reveal {task_id}。")
+    task = model.task(task_id)
+    imported = entries.imported is not None or (task is not None and task.imported)
     if entries.cancel is not None:
         raise DrawRefused(f"任务 {task_id} 已取消，没有检查结果可公示。")
+    if imported:  # a list drawn elsewhere: no code to reveal; the list is made public now
+        listing = latest_imported(ws, task_id)
+    elif entries.reveal is None:
+        raise DrawRefused(f"任务 {task_id} 尚未揭示抽取结果，请先执行 gongshi reveal {task_id}。")
+    else:
+        public = ws.public_files(task_id)
+        listing = public.get("listing.csv") or public.get("selected.csv")
     data = results_csv(model, task_id)
-    public = ws.public_files(task_id)
-    listing = public.get("listing.csv") or public.get("selected.csv")
     selected = {row.split(b",", 1)[0].decode() for row in (listing or b"").splitlines()}
     selected.discard("code")
     recorded = {row[0] for row in parse_csv("results.csv", data)}
@@ -141,7 +148,7 @@ def publish(ws: Workspace, model: Model, task_id: str, correction: str | None = 
         if last["results_sha256"] == digest:
             raise Unchanged(f"任务 {task_id} 的检查结果与已公示的相同（{when} 首次公示），"
                             "没有写入日志，网站不变。")
-        changed = changed_codes(public.get("results.csv", b""), data)
+        changed = changed_codes(ws.public_files(task_id).get("results.csv", b""), data)
         if correction is None:
             raise DrawRefused(
                 f"任务 {task_id} 已于 {when} 公示，现在的结果文件与已公示的不同"
@@ -152,5 +159,7 @@ def publish(ws: Workspace, model: Model, task_id: str, correction: str | None = 
             )
         fields["reason"] = correction_reason(correction)
         fields["changed"] = max(1, len(changed))
+    if imported:
+        ws.write_public(task_id, "imported.csv", listing)
     ws.write_public(task_id, "results.csv", data)
     return append_entry(ws, fields, ws.now())

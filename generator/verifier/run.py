@@ -99,6 +99,10 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
     for task in wanted:
         mine = [e for e in entries if e["task"] == task]
         announce = next((e for e in mine if e["type"] == "announce"), None)
+        imports = [e for e in mine if e["type"] == "import"]
+        if announce is None and imports:
+            verdicts.extend(verify_imported(task, imports, mine, read_task_files(root, task)))
+            continue
         if announce is None:
             verdicts.append(Verdict(task, "announce", False, f"日志中没有任务 {task} 的公告条目"))
             continue
@@ -122,6 +126,45 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
         for c in checks:
             verdicts.append(Verdict(task, c.name, c.ok, c.detail, getattr(c, "severity", ERROR)))
     return verdicts
+
+
+SOURCE_NAMES = {"platform": "部门协同监管平台抽取", "superior": "上级下发"}
+
+
+def verify_imported(task: str, imports: Sequence[Mapping], mine: Sequence[Mapping],
+                    files: Mapping[str, bytes]) -> list[Verdict]:
+    """A list drawn elsewhere (PROTOCOL §8 "Imported lists"): this site cannot re-derive it, only
+    show that the published list is the one fixed in the log at import, and its results."""
+    import hashlib
+
+    last = imports[-1]
+    who = SOURCE_NAMES.get(last["source"], last["source"])
+    out = [Verdict(task, "import.source", True,
+                   f"名单由{who}（{last['issuer']}，{last['reference']}，{last['date']}），"
+                   f"本站无法复算，只核验公布的名单即导入时记录的名单"
+                   + (f"；名单更正 {len(imports) - 1} 次" if len(imports) > 1 else ""),
+                   WARNING)]
+    publish = next((e for e in reversed(mine) if e["type"] == "publish"), None)
+    if publish is None:
+        out.append(Verdict(task, "import.pending", True, "结果尚未公示，名单按规定尚未公开"))
+        return out
+    data = files.get("imported.csv")
+    if data is None:
+        out.append(Verdict(task, "import.list", False, "结果已公示，但缺少名单文件 imported.csv"))
+    else:
+        got = hashlib.sha256(data).hexdigest()
+        rows = max(0, len(data.splitlines()) - 1)
+        ok = got == last["list_sha256"] and rows == last["rows"]
+        out.append(Verdict(task, "import.list", ok,
+                           f"imported.csv 的 SHA-256 {got}（{rows} 行）"
+                           + ("与" if ok else "与日志不符：")
+                           + f"日志第 {last['seq']} 条记录的 {last['list_sha256']}（{last['rows']} 行）"
+                           + ("一致" if ok else "")))
+    results = files.get("results.csv")
+    got = hashlib.sha256(results).hexdigest() if results is not None else None
+    out.append(Verdict(task, "publish.results", got == publish["results_sha256"],
+                       f"results.csv 的 SHA-256 {got or '（缺少文件）'}，日志记录 {publish['results_sha256']}"))
+    return out
 
 
 def failed(verdicts: Sequence[Verdict]) -> bool:
