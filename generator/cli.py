@@ -27,6 +27,7 @@ COMMANDS = (
     "cancel",
     "reveal",
     "publish",
+    "report",
     "audit_export",
     "audit",
     "anchor",
@@ -89,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # command not built yet
             raise
         module.register(sub)
+    for choice in sub._choices_actions:  # every subcommand's --help opens with a description
+        parser_of = sub.choices[choice.dest]
+        if not parser_of.description:
+            parser_of.description = choice.help
     return parser
 
 

@@ -101,16 +101,20 @@ def parse_label(label: str) -> tuple[str, str, int] | None:
     return fld, sub_fld, index
 
 
-def condition_words(cell: str) -> list[dict] | None:
-    """``登记状态 等于 存续`` (several on separate lines) -> [{列, 条件, 值}]; None if unreadable."""
+def condition_words(cell: str) -> list[dict]:
+    """``登记状态 等于 存续`` (several on separate lines) -> [{列, 条件, 值}]. A condition without a
+    known operator is passed on split at its first space (``登记状态 存续`` -> 列 登记状态, 条件
+    存续), so that the task loader reports the very part that is wrong, at the form's row."""
     out = []
     for part in _CONDITION_SPLIT.split(cell):
         if not part.strip():
             continue
         m = _CONDITION.match(part)
-        if m is None or not m.group("value"):
-            return None
-        out.append({"列": m.group("column"), "条件": m.group("op"), "值": m.group("value")})
+        if m is not None and m.group("value"):
+            out.append({"列": m.group("column"), "条件": m.group("op"), "值": m.group("value")})
+            continue
+        column, _sep, rest = part.strip().partition(" ")
+        out.append({"列": column, "条件": rest.strip(), "值": ""})
     return out
 
 
@@ -154,7 +158,6 @@ def read_task_form(ctx: LoadContext, path: Path) -> tuple[bool, object]:
     task = _mapping(1)
     nested: dict[str, dict[int, LineDict]] = {"strata": {}, "sources": {}}
     inspectors: LineDict | None = None
-    ok = True
     rows = list(table.rows)
     first_label = text(table.headers[0]) if table.headers else ""
     if first_label and parse_label(first_label) is not None:  # no header row: row 1 is data
@@ -173,15 +176,7 @@ def read_task_form(ctx: LoadContext, path: Path) -> tuple[bool, object]:
         part, fld, index = where
         value = _value(part, fld, raw)
         if (part, fld) in CONDITION_FIELDS:
-            conditions = condition_words(text(value))
-            if conditions is None:
-                ok = False
-                ctx.error("schema.condition", f"条件「{text(value)}」无法识别", Origin(rel, row_no, "填写内容"),
-                          value=text(value),
-                          fix="写作“列 条件 值”，例如 登记状态 等于 存续、行业风险等级 属于 高、中、成立日期 早于 2022-01-01；"
-                              "条件可用 等于、属于、开头为、早于、晚于。")
-                continue
-            value = [_condition_mapping(c, row_no) for c in conditions]
+            value = [_condition_mapping(c, row_no) for c in condition_words(text(value))]
         if part == "task":
             key = H.canonical(H.TASK, fld)
             if fld == "population":
@@ -207,7 +202,7 @@ def read_task_form(ctx: LoadContext, path: Path) -> tuple[bool, object]:
             key = H.canonical(H.TASK, part)
             line = min(g.line or 0 for g in nested[part].values())
             _put(task, key, [nested[part][i] for i in sorted(nested[part])], line)
-    return ok, task
+    return True, task
 
 
 def _condition_mapping(condition: dict, line: int) -> LineDict:

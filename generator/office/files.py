@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from ..load import headers as H
 from ..load.directory import REQUIRED as DIRECTORY_REQUIRED
+from ..load.followups import REQUIRED as FOLLOWUP_REQUIRED
 from ..load.results import REQUIRED as RESULTS_REQUIRED
 from ..load.roster import EXPERTS_REQUIRED, ROSTER_REQUIRED
-from ..model import Vocabularies
+from ..model import FOLLOWUP_KINDS, Vocabularies
 
 Choices = Callable[[Vocabularies], tuple[str, ...]]
 
@@ -53,6 +54,7 @@ class OfficeFile:
     template: str  # file name of the template
     purpose: str
     columns: tuple[Column, ...]
+    table: H.Table  # the loader's header table the columns come from
 
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
@@ -61,11 +63,9 @@ class OfficeFile:
 _EXAMPLE_CODE = "91419999541987450Q"
 
 
-def _columns(table: H.Table, required: tuple[str, ...], notes: dict[str, tuple], skip=()) -> tuple[Column, ...]:
+def _columns(table: H.Table, required: tuple[str, ...], notes: dict[str, tuple]) -> tuple[Column, ...]:
     out = []
     for fld, (header, aliases) in table.items():
-        if fld in skip:
-            continue
         note, example, *rest = notes.get(fld, ("", ""))
         extra = rest[0] if rest else {}
         out.append(Column(fld, header, aliases, fld in required, note, example, **extra))
@@ -89,6 +89,7 @@ DIRECTORY = OfficeFile(
         "internal:risk": ("内部信用风险分类（A/B/C/D），只用于审计模式的分层，从不公开。", "B",
                           {"choices": _fixed("A", "B", "C", "D")}),
     }),
+    H.DIRECTORY,
 )
 
 ROSTER = OfficeFile(
@@ -105,6 +106,7 @@ ROSTER = OfficeFile(
         "recusals": ("须回避的企业的统一社会信用代码，多个用、分隔。", "", {"multi": True, "text": True}),
         "cap": ("本人在一个任务中最多被分配的企业数；0 或空表示不设上限。", 5),
     }),
+    H.ROSTER,
 )
 
 EXPERTS = OfficeFile(
@@ -117,6 +119,7 @@ EXPERTS = OfficeFile(
         "expertise": ("业务专长，多个用、分隔。", "特种设备", {"multi": True}),
         "recusals": ("须回避的企业的统一社会信用代码，多个用、分隔。", "", {"multi": True, "text": True}),
     }),
+    H.EXPERTS,
 )
 
 RESULTS = OfficeFile(
@@ -132,7 +135,32 @@ RESULTS = OfficeFile(
                       {"choices": _vocab("followups"), "multi": True}),
         "note": ("备注（公开），不要写个人信息。", ""),
         "completed": ("该户检查完成日期；不填则等于检查日期。", "2024-03-06"),
+        "item": ("按抽查事项分别记录结果时填写事项编号（同一企业每个事项一行）；不分事项时不填。", ""),
+        "lab": ("委托检验时的检验机构。", ""),
+        "report": ("检验报告编号。", ""),
     }),
+    H.RESULTS,
 )
 
-TABLES: tuple[OfficeFile, ...] = (DIRECTORY, ROSTER, EXPERTS, RESULTS)
+FOLLOWUPS = OfficeFile(
+    "followups", "后续处置记录", "followups", "后续处置.xlsx",
+    "检查后的后续处置（责令改正、列入经营异常名录、立案查处、移送），每条一行；文件名为任务编号，"
+    "如 followups/2024-01.xlsx。",
+    _columns(H.FOLLOWUPS, FOLLOWUP_REQUIRED, {
+        "code": ("企业的统一社会信用代码，设为“文本”格式。", _EXAMPLE_CODE, {"text": True}),
+        "name": ("企业名称，仅供核对。", "示例区某某商贸有限公司"),
+        "kind": ("处置类型。", "责令改正", {"choices": lambda _v: tuple(FOLLOWUP_KINDS.values())}),
+        "date": ("决定、列入、立案或移送的日期。", "2024-04-10"),
+        "deadline": ("责令改正的改正期限。", "2024-05-10"),
+        "reference": ("决定书文号或案号。", "示市监责改〔2024〕1号"),
+        "review_date": ("责令改正的复查日期。", "2024-05-12"),
+        "outcome": ("复查结果。", "已改正"),
+        "removed": ("移出经营异常名录的日期。", ""),
+        "receiver": ("移送的接收机关。", ""),
+        "status": ("办理中 或 已办结（不写即为办理中）。", "已办结", {"choices": _fixed("办理中", "已办结")}),
+        "note": ("备注（公开），不要写个人信息。", ""),
+    }),
+    H.FOLLOWUPS,
+)
+
+TABLES: tuple[OfficeFile, ...] = (DIRECTORY, ROSTER, EXPERTS, RESULTS, FOLLOWUPS)
