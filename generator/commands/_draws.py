@@ -11,10 +11,13 @@ from ..findings import sort_findings
 from ..model import Model
 
 
-def add_common(p: argparse.ArgumentParser) -> None:
+def add_common(p: argparse.ArgumentParser, demo_time: bool = True) -> None:
     p.add_argument("--data", default="data", metavar="目录", help="数据目录（默认 data）")
     p.add_argument("--secrets", default=None, metavar="目录",
                    help="秘密目录（默认为数据目录旁的 secrets/）")
+    if demo_time:
+        p.add_argument("--demo-time", default=None, metavar="时间",
+                       help="仅限示例数据（gongshi demo --try）：把“现在”当作这个北京时间，如 \"2024-01-16 10:00\"")
 
 
 def _other_task(f, task_id: str) -> str | None:
@@ -50,12 +53,35 @@ def load_for_task(data_dir: str, task_id: str | None) -> Model | None:
     return model
 
 
+def demo_clock(args: argparse.Namespace):
+    """The clock --demo-time asks for (None: the system clock; False: refused, message shown).
+    Only a demo folder (portal.yaml: 示例数据: true) may have one: a real log takes real time."""
+    text = getattr(args, "demo_time", None)
+    if not text:
+        return None
+    from ..office.practice import is_demo, parse_demo_time
+
+    if not is_demo(args.data):
+        print("gongshi：--demo-time 只能用于示例数据（portal.yaml 中“示例数据: true”）；"
+              "监管局的真实数据一律使用系统时间。", file=sys.stderr)
+        return False
+    try:
+        moment = parse_demo_time(text)
+    except ValueError as exc:
+        print(f"gongshi：{exc}", file=sys.stderr)
+        return False
+    return lambda: moment
+
+
 def run_operation(args: argparse.Namespace, operation: Callable[[Workspace, Model | None], dict],
                   *, needs_model: bool = True) -> int:
     model = load_for_task(args.data, getattr(args, "task", None)) if needs_model else None
     if needs_model and model is None:
         return 1
-    ws = Workspace.at(args.data, args.secrets)
+    clock = demo_clock(args)
+    if clock is False:
+        return 1
+    ws = Workspace.at(args.data, args.secrets, clock or None)
     if model is not None:
         from ..draws.logio import key_name_for
 

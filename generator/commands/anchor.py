@@ -20,7 +20,7 @@ def register(subparsers) -> None:
     p.add_argument("seq", type=int, metavar="SEQ", help="被锚定条目的序号（通常是 announce 条目）")
     p.add_argument("--kind", required=True, choices=KINDS, help="锚定方式")
     p.add_argument("--ref", required=True, metavar="REF", help="公告网址，或 base64 编码的时间戳/副署")
-    add_common(p)
+    add_common(p, demo_time=False)
     p.set_defaults(func=run)
 
 

@@ -12,7 +12,7 @@ def register(subparsers) -> None:
                               description="按最新的抽取名单生成工作清单 secrets/任务编号/工作清单.xlsx 和 .csv："
                               "企业名称、代码、住所、所属监管所、抽查事项、检查人员及其单位、专家，按监管所和检查组排列。")
     p.add_argument("task", metavar="任务编号")
-    add_common(p)
+    add_common(p, demo_time=False)
     p.set_defaults(func=run)
 
 

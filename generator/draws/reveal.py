@@ -30,7 +30,7 @@ def reveal(ws: Workspace, model: Model, task_id: str, auditors: list[str] | None
     if task is None or entries.announce is None:
         raise DrawRefused(f"任务 {task_id} 尚未公告，无可揭示的内容。")
     if entries.reveal is not None:
-        raise DrawRefused(f"任务 {task_id} 已于 {entries.reveal['time']} 揭示。")
+        raise DrawRefused(f"任务 {task_id} 已于 {bj_time(entries.reveal['time'])} 揭示。")
     now = ws.now()
     today = now.astimezone(BEIJING).date()
     if entries.cancel is None:
