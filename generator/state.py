@@ -21,8 +21,10 @@ BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 # Files of a task's public bundle (PROTOCOL §11) by the event that makes them public.
 ANNOUNCED_FILES = ("params.json", "directory.csv", "roster.csv", "experts.csv")
 DRAWN_FILES = ("sources.json",)
-REVEALED_PUBLIC_FILES = ("code.txt", "cutoffs.csv", "exclusions.csv")  # + listing*.csv
-REVEALED_AUDIT_FILES = ("selected.csv", "exclusions.csv")
+# protocol 2 adds recusals-selected.csv (the selected enterprises' recusal rows) and people.csv
+REVEALED_PUBLIC_FILES = ("code.txt", "cutoffs.csv", "exclusions.csv", "recusals-selected.csv",
+                         "people.csv")  # + listing*.csv
+REVEALED_AUDIT_FILES = ("selected.csv", "exclusions.csv", "recusals-selected.csv", "people.csv")
 PUBLISHED_FILES = ("results.csv", "imported.csv")  # imported.csv: an imported list (名单来源)
 
 
@@ -222,10 +224,13 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
     from .checks.deadlines import publication_status
     from .draws.record import log_prefix_files, read_record
     from .site.view import Embargo, Publication, PublicView, TaskView
+    from .tlog.anchors import anchor_status
     from .verifier.bundle import build_verify_py
 
     record = record or read_record(data_dir)
     shown = visible(record.entries, as_of)
+    size = len(shown) if len(shown) == len(record.entries) else _prefix_size(record.entries, shown)
+    log_files = log_prefix_files(record, size)
     by_task = {t.id: task_entries(shown, t.id) for t in model.tasks}
     ctx = _calendar_context(model, as_of, _published_dates(by_task),
                             frozenset(t for t, e in by_task.items() if e.cancel is not None))
@@ -264,6 +269,7 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
             publication=Publication(status.kind, status.deadline, status.published, status.workdays_late),
             reassign_count=len(entries.reassigns),
             commitment_overdue=_commitment_overdue(task, entries, ctx, model.portal.deadline_workdays),
+            anchor=anchor_status(log_files, entries.announce) if entries.announce else None,
         ))
         # Embargo: what the office's folder holds about this task that is not public yet.
         hidden_listing = bundle.get("listing.csv") if listing is None else None
@@ -286,11 +292,10 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
     embargo_codes -= public_codes
     names = {model.enterprises[c].name for c in embargo_codes if c in model.enterprises}
     names |= {i.name for i in model.inspectors if i.id in embargo_ids - public_ids}
-    size = len(shown) if len(shown) == len(record.entries) else _prefix_size(record.entries, shown)
     return PublicView(
         as_of=as_of,
         tasks=tuple(views),
-        log_files=log_prefix_files(record, size),
+        log_files=log_files,
         verify_py=build_verify_py(),
         embargo=Embargo(frozenset(embargo_codes), frozenset(names), frozenset(secrets)),
     )

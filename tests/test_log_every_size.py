@@ -6,14 +6,17 @@ available". For every state of the demo (each date on which the log grows, plus 
 the log files the site publishes (``PublicView.log_files``, written verbatim under ``log/``)
 are checked against that rule computed here from the spec's formula (tile paths as formatted by
 the independent ``tlog-scales`` package), and independent tooling (``tlog-scales``) recomputes
-each kept checkpoint's root and reads each of its entries from those files alone. A log that
-lacks a partial tile of an older checkpoint fails ``verify.py``.
+each kept checkpoint's root and reads each of its entries from those files alone; so does Go's
+own ``golang.org/x/mod/sumdb/tlog`` and ``sumdb/note`` (Debian's golang-golang-x-mod-dev) when
+``go`` is installed (tests/go/tlogsizes; skipped otherwise, no network needed). A log that lacks
+a partial tile of an older checkpoint fails ``verify.py`` and the Go check.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -32,6 +35,9 @@ from generator.tlog.verify_log import verify_log  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+GO = shutil.which("go")
+GOPATH = Path("/usr/share/gocode")
+GO_CHECK = ROOT / "tests" / "go" / "tlogsizes" / "main.go"
 
 
 def c2sp_required(size: int) -> list[list[str]]:
@@ -107,3 +113,31 @@ def test_verify_py_fails_a_log_missing_an_older_checkpoints_partial_tile(tmp_pat
         assert proc.returncode == 1
         line = next(ln for ln in proc.stdout.splitlines() if "log.tiles：" in ln)
         assert line.startswith("[不一致]") and f"log/{gone}" in line and "C2SP" in line
+
+
+def _go_check(dirs: list[Path], cache: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, GOPATH=str(GOPATH), GO111MODULE="off", GOFLAGS="",
+               GOCACHE=str(cache), GOPROXY="off")
+    return subprocess.run([GO, "run", str(GO_CHECK), *map(str, dirs)], capture_output=True,
+                          text=True, env=env, timeout=600, cwd=GO_CHECK.parent)
+
+
+@pytest.mark.skipif(GO is None or not (GOPATH / "src/golang.org/x/mod/sumdb/tlog").is_dir(),
+                    reason="go or golang-golang-x-mod-dev not installed")
+def test_go_sumdb_tlog_reads_every_state(states, tmp_path):
+    dirs = []
+    for day, files in states.items():
+        folder = tmp_path / day.isoformat()
+        for path, data in files.items():
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        dirs.append(folder / "log")
+    proc = _go_check(dirs, tmp_path / "gocache")
+    assert proc.returncode == 0 and proc.stdout.startswith("ok "), proc.stdout + proc.stderr
+    assert int(proc.stdout.split()[1]) == sum(
+        sum(p.startswith("log/checkpoints/") for p in f) for f in states.values())
+    last = dirs[-1]
+    (last / "tile" / "0" / "000.p" / "3").unlink()
+    proc = _go_check([last], tmp_path / "gocache")
+    assert proc.returncode == 1 and "missing tile/0/000.p/3" in proc.stdout, proc.stdout
