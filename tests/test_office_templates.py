@@ -13,7 +13,7 @@ import pytest
 from generator.cli import build_parser, main
 from generator.load import headers as H
 from generator.load.base import LoadContext
-from generator.load.task_sheet import condition_words, form_rows, parse_label
+from generator.load.task_sheet import NESTED, _pairs, condition_words, form_rows, parse_label
 from generator.load.vocab import load_vocabularies
 from generator.office.files import TABLES
 from generator.office.reference import reference_markdown
@@ -66,7 +66,9 @@ def test_task_form_labels_and_condition_words():
         {"列": "登记状态", "条件": "等于", "值": "存续"}, {"列": "行业风险等级", "条件": "属于", "值": "高、中"}]
     assert condition_words("成立日期早于2022-01-01") == [{"列": "成立日期", "条件": "早于", "值": "2022-01-01"}]
     assert condition_words("登记状态 存续") == [{"列": "登记状态", "条件": "存续", "值": ""}]
-    assert {r.part for r in form_rows()} == {"task", "strata", "inspectors", "sources"}
+    assert {r.part for r in form_rows()} == {"task", *NESTED}
+    assert parse_label("检查实施机关") == ("task", "item_authorities", 0)
+    assert _pairs("SX01：食品科；SX02 质量计量科") == {"SX01": "食品科", "SX02": "质量计量科"}
 
 
 def test_task_form_errors_name_the_row(tmp_path, capsys):

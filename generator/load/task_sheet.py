@@ -38,10 +38,11 @@ NESTED: dict[str, tuple[H.Table, bool]] = {
     "strata": (H.STRATUM, True),
     "inspectors": (H.INSPECTORS, False),
     "sources": (H.SOURCE, True),
+    "provenance": (H.PROVENANCE, False),
 }
 CONDITION_FIELDS = {("task", "population"), ("strata", "when")}
 # Fields that YAML gives as integers (a text cell "2" is read as 2).
-INTEGER_FIELDS = {("task", "year"), ("task", "n"), ("inspectors", "group_size"),
+INTEGER_FIELDS = {("task", "year"), ("task", "n"), ("task", "protocol"), ("inspectors", "group_size"),
                   ("inspectors", "experts_count"), ("strata", "count"), ("sources", "count")}
 HEADER = ("项目", "填写内容", "说明", "示例")
 _OP_WORDS = ("等于", "属于", "包含于", "开头为", "前缀", "早于", "晚于", "eq", "in", "prefix", "before",
@@ -118,8 +119,28 @@ def condition_words(cell: str) -> list[dict]:
     return out
 
 
+_PAIR_SPLIT = re.compile(r"[\r\n；;]+")
+_PAIR = re.compile(r"\s*(?P<key>[^:：\s]+)\s*[:：\s]\s*(?P<value>.+?)\s*$")
+
+
+def _pairs(cell: str) -> dict[str, str] | str:
+    """``SX01：食品科；SX02：质量计量科`` -> {SX01: 食品科, SX02: 质量计量科} (检查实施机关); the
+    text as written when it is not such a list (the task loader then reports it)."""
+    out: dict[str, str] = {}
+    for part in _PAIR_SPLIT.split(cell):
+        if not part.strip():
+            continue
+        m = _PAIR.match(part)
+        if m is None:
+            return cell
+        out[m.group("key")] = m.group("value")
+    return out
+
+
 def _value(part: str, fld: str, raw: object) -> object:
-    """A cell as YAML would give it: integers, ratios as "5%", text as written."""
+    """A cell as YAML would give it: integers, ratios as "5%", mappings, text as written."""
+    if (part, fld) == ("task", "item_authorities"):
+        return _pairs(text(raw))
     if (part, fld) in INTEGER_FIELDS:
         if isinstance(raw, float) and raw.is_integer():
             return int(raw)

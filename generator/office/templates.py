@@ -26,7 +26,7 @@ from ..fileio import write_atomic
 from ..load.task_sheet import HEADER as FORM_HEADER
 from ..load.task_sheet import SEP, form_rows
 from ..load.tasks import COLUMNS, EXCLUSION_RULES, GAMES, OPS
-from ..model import Vocabularies
+from ..model import LIST_SOURCES, Vocabularies
 from .files import TABLES, OfficeFile
 
 _BOLD = Font(bold=True)
@@ -129,6 +129,10 @@ _TASK_NOTES = {
     "title": "任务名称（公开）。",
     "year": "年度，如 2024。",
     "department": "发起科室：portal.yaml「单位」中的编号或名称。",
+    "partners": "联合抽查时的配合部门（portal.yaml 中类型为 其他部门 的单位），多个用、分隔。",
+    "item_authorities": "各事项的检查实施机关，写作 事项编号：部门，多个用；分隔，如 SX01：食品科；不填则为发起科室。",
+    "list_source": "名单来源：本局抽取（用本系统公告、抽取）、协同监管平台抽取 或 上级下发（用 gongshi import-list 导入）。",
+    "protocol": "抽取协议版本，一般不填（默认 2）。",
     "items": "抽查事项编号（items.yaml），多个用、分隔。",
     "directed": "定向 或 不定向。",
     "mode": "一般为 公开；按内部信用风险分类分层的任务为 审计。",
@@ -149,6 +153,9 @@ _NESTED_NOTES = {
     ("strata", "when"): "本层的条件，写法同抽取范围；多个条件分行写；最后一层可不填（其余对象）。",
     ("strata", "ratio"): "抽取比例，如 5%（与数量二选一）。",
     ("strata", "count"): "抽取户数，如 12（与比例二选一）。",
+    ("provenance", "reference"): "名单出处：平台任务编号或下发文号（名单来源不是本局抽取时填写）。",
+    ("provenance", "issuer"): "名单出处：抽取机关或下发机关。",
+    ("provenance", "date"): "名单出处：抽取或下发日期。",
     ("inspectors", "scope"): "检查人员抽取方式。",
     ("inspectors", "units"): "若干市场监管所随机时：参与的监管所，多个用、分隔。",
     ("inspectors", "hq"): "局机关与市场监管所随机时：参与的科室，多个用、分隔。",
@@ -187,6 +194,7 @@ def _task_choices(vocab: Vocabularies) -> dict[tuple[str, str], tuple[tuple[str,
     return {
         ("task", "directed"): (("不定向", "定向"), False),
         ("task", "mode"): (("公开", "审计"), False),
+        ("task", "list_source"): (tuple(LIST_SOURCES.values()), False),
         ("task", "methods"): (tuple(t.label for t in vocab.methods.terms), True),
         ("task", "exclusion_rules"): (tuple(k for k in EXCLUSION_RULES if not k.isascii()), True),
         ("task", "plan_public"): (("是", "否"), False),
