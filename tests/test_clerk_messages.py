@@ -105,3 +105,27 @@ def test_another_tasks_broken_file_blocks_only_that_task(demo_copy, capsys):
     assert "其他任务（2023-02）" in err
     code, _out, err = gongshi(capsys, demo_copy, "publish", "2023-02")
     assert code == 1 and "检察结果" in err
+
+
+def test_a_failed_append_undoes_the_operations_writes(demo_copy, capsys, clock, monkeypatch):
+    """Whatever fails before the log entry (here the append itself), the files written by the
+    operation are put back: a correction's refused append keeps the published results.csv."""
+    from generator.draws.workspace import DrawRefused
+
+    results = demo_copy.data / "draws" / "2023-01" / "results.csv"
+    before = results.read_bytes()
+    rewrite(results_file(demo_copy), lambda ls: [ls[0], ls[1].replace("未发现开展本次抽查涉及的经营活动", "未发现问题"), *ls[2:]])
+
+    def refuse(*_a, **_k):
+        raise DrawRefused("日志被其他进程占用")
+
+    monkeypatch.setattr("generator.draws.reveal.append_entry", refuse)
+    clock.set("2023-12-28T10:00:00+08:00")
+    code, _out, err = gongshi(capsys, demo_copy, "publish", "2023-01", "--correction", "录入错误")
+    assert code == 1 and "占用" in err
+    assert results.read_bytes() == before
+    monkeypatch.setattr("generator.draws.commit.append_entry", refuse)
+    write_task(demo_copy, new_task(demo_copy))
+    clock.set("2024-01-10T10:00:00+08:00")
+    assert gongshi(capsys, demo_copy, "commit", "2024-01")[0] == 1
+    assert not (demo_copy.secrets / "2024-01").exists() and not (demo_copy.data / "draws" / "2024-01").exists()

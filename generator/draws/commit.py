@@ -8,10 +8,8 @@ A rerun after a crash before the append simply starts again with a fresh secret.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import shutil
 from collections.abc import Callable, Mapping
 
 from ..model import Model
@@ -157,17 +155,17 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
         )
 
     ensure_key(ws)  # a missing key is refused before any file is written
-    with nothing_left_on_failure(ws, task_id):
-        ws.write_secret(task_id, "secret", secret.hex().encode("ascii") + b"\n")
-        ws.write_secret(task_id, "exclusions.csv", exclusions)
-        if "risk.csv" in files:
-            ws.write_secret(task_id, "risk.csv", files["risk.csv"])
-        if recusals is not None:
-            ws.write_secret(task_id, "recusals.csv", recusals)
-        ws.write_public(task_id, "params.json", announcement.params_bytes)
-        for name in ("directory.csv", "roster.csv", "experts.csv"):
-            ws.write_public(task_id, name, files[name])
-        return append_entry(ws, announce_fields(task, announcement, commitment, params), now)
+    # written files are undone if the append fails (logio.exclusive)
+    ws.write_secret(task_id, "secret", secret.hex().encode("ascii") + b"\n")
+    ws.write_secret(task_id, "exclusions.csv", exclusions)
+    if "risk.csv" in files:
+        ws.write_secret(task_id, "risk.csv", files["risk.csv"])
+    if recusals is not None:
+        ws.write_secret(task_id, "recusals.csv", recusals)
+    ws.write_public(task_id, "params.json", announcement.params_bytes)
+    for name in ("directory.csv", "roster.csv", "experts.csv"):
+        ws.write_public(task_id, name, files[name])
+    return append_entry(ws, announce_fields(task, announcement, commitment, params), now)
 
 
 def announce_fields(task, announcement, commitment: bytes, params: dict) -> dict:
@@ -186,18 +184,6 @@ def announce_fields(task, announcement, commitment: bytes, params: dict) -> dict
     if task.redraw_of:
         fields["redraw_of"] = task.redraw_of
     return fields
-
-
-@contextlib.contextmanager
-def nothing_left_on_failure(ws: Workspace, task_id: str):
-    """Remove the task's folders this commit created when it fails before its log entry."""
-    created = [d for d in (ws.secret_dir(task_id), ws.public_dir(task_id)) if not d.exists()]
-    try:
-        yield
-    except BaseException:
-        for folder in created:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
 
 
 def timing_problems(task, now) -> list[str]:
