@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..model import Model, TaskState
-from . import labels, stats, summary, svg
+from . import kinds, labels, stats, summary, svg
 from . import view as v
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,7 +39,7 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.globals.update(zip=zip, L=labels, PUBLICATION=labels.PUBLICATION, TaskState=TaskState)
+    env.globals.update(zip=zip, L=labels, K=kinds, PUBLICATION=labels.PUBLICATION, TaskState=TaskState)
     env.filters["d"] = labels.date
     env.filters["bj"] = labels.beijing_time
     env.filters["size"] = lambda n: f"{n:,} 字节"
@@ -237,7 +237,15 @@ class Renderer:
             page("data/index.md", "data.html", "开放数据",
                  published=[tv for tv in view.tasks if tv.published]),
             page("search/index.md", "search.html", "检查结果查询"),
-        ]
+        ] + self.plan_pages()
+
+    def plan_pages(self) -> list[GeneratedPage]:
+        """年度抽查计划: the plans the office marked public (none: no page)."""
+        plans = sorted((p for p in self.model.plans if p.public), key=lambda p: p.year, reverse=True)
+        if not plans:
+            return []
+        return [self._page("plan/index.md", "plan.html", "年度抽查计划", plans=plans,
+                           shown=set(self.tasks))]
 
 
 def render_pages(model: Model, view: v.PublicView) -> list[GeneratedPage]:
