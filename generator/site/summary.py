@@ -6,7 +6,8 @@ records. Per station (所属监管所 of the enterprise) and per 科室 (the tas
 
 - 任务数: tasks with at least one enterprise of the unit (科室: the tasks it started, published or
   overdue); 抽取户数: listed enterprises; 已检查: result rows;
-- 发现问题: results with a value that is, or falls under, a term whose wording starts 发现问题;
+- 发现问题: results with a value that is, or falls under, a term whose wording starts 发现问题
+  (or is 不合格, a product-sampling verdict);
 - 责令改正, 列入经营异常, 立案, 移送: enterprises with a follow-up record of that kind
   (data/followups/), or a 后续处置 value whose wording names it (责令改正, 经营异常, 立案, 移送);
 - 按时公示率: on-time publications among the unit's tasks due (on time, late, overdue).
@@ -61,7 +62,7 @@ def _problem_codes(vocab: Vocabulary) -> set[str]:
         t, seen = term, set()
         while t is not None and t.code not in seen:
             seen.add(t.code)
-            if t.label.startswith("发现问题"):
+            if t.label.startswith("发现问题") or t.label == "不合格":
                 out.add(term.code)
                 break
             t = by_code.get(t.parent) if t.parent else None
