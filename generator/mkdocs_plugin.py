@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page
 
 from .findings import DataError
 from .model import Model
-from .site import downloads, fastpath, feed, leak, pages, source, standby
+from .site import downloads, fastpath, feed, labels, leak, pages, source, standby
 from .site.view import PublicView
 
 log = get_plugin_logger(__name__)
@@ -102,7 +102,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         config.extra["gongshi"] = {
             "office_name": str(escape(portal.office_name)),
             "demo": portal.demo,
-            "as_of": self.view.as_of.isoformat(),
+            "as_of": labels.date(self.view.as_of),
         }
         # Reproducible sitemap dates and gzip mtime: the build date is the as-of date.
         midnight = dt.datetime.combine(self.view.as_of, dt.time(), dt.UTC)

@@ -49,6 +49,8 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 
 def read_all(root: Path) -> dict[str, bytes]:
+    """Every file of a site, gzip inflated; a zip's members as ``archive.zip:path`` (their
+    path below the archive's top folder)."""
     import gzip
 
     out = {}
@@ -60,5 +62,14 @@ def read_all(root: Path) -> dict[str, bytes]:
                     data = gzip.decompress(data)
                 except OSError:
                     pass
-            out[p.relative_to(root).as_posix()] = data
+            rel = p.relative_to(root).as_posix()
+            if rel.endswith(".zip"):  # an archive: its members, each under its path inside
+                import io
+                import zipfile
+
+                with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                    for name in zf.namelist():
+                        out[f"{rel}:{name.split('/', 1)[-1]}"] = zf.read(name)
+                continue
+            out[rel] = data
     return out

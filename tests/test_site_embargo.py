@@ -10,7 +10,7 @@ from site_helpers import built_site, fixture, read_all
 from generator.site import fixtures as fx
 from generator.site import leak
 
-CANONICAL = re.compile(r"^draws/[^/]+/(directory|roster|experts)\.csv$")
+CANONICAL = re.compile(r"^(?:[^/:]+\.zip:)?draws/[^/]+/(directory|roster|experts)\.csv$")
 
 
 def _unpublished_selection():

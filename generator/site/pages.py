@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,6 +176,27 @@ def _log_entries(view: v.PublicView) -> list[dict]:
     return entries
 
 
+_LOG_GROUPS = (("log/checkpoints/", "以往各时刻的签名检查点（按记录条数命名）"),
+               ("log/anchors/", "外部时间证明（按公告记录编号命名）"),
+               ("log/tsa/", "时间戳机构证书"), ("log/tile/", "默克尔树瓦片"))
+
+
+def _natural(name: str) -> tuple:
+    """``log/checkpoints/10`` after ``log/checkpoints/9``: digits compared as numbers."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+def _log_groups(view: v.PublicView) -> list[tuple[dict, str]]:
+    """The log's folders of many files, each sorted naturally, for the log page."""
+    out = []
+    for folder, what in _LOG_GROUPS:
+        files = sorted((n for n in view.log_files if n.startswith(folder)), key=_natural)
+        if files:
+            out.append(({"folder": folder, "files": files, "first": files[0][len(folder):],
+                         "last": files[-1][len(folder):]}, what))
+    return out
+
+
 class Renderer:
     """Renders every generated page; bulk pages (tasks, enterprises) one at a time by key.
 
@@ -226,14 +248,17 @@ class Renderer:
             rows=_task_rows(model, tv), pub_numbers=_published_numbers(tv), chart=chart,
             result_counts=stats.result_counts(model, tv), entries=entries,
             rules=list(zip(tv.task.strata, tv.strata, strict=False)),
-            numbers=self.numbers.get(tv.task.id, {}))
+            numbers=self.numbers.get(tv.task.id, {}),
+            progress=bool(model.followups.get(tv.task.id)))
 
     def enterprise_page(self, code: str) -> GeneratedPage:
         ent = self.model.enterprises.get(code)
         name = ent.name if ent else code
         return self._page(f"enterprises/{code}/index.md", "enterprise.html", name,
                           indexed=True, code=code, ent=ent, name=name,
-                          history=self.histories[code], numbers=self.numbers)
+                          history=self.histories[code], numbers=self.numbers,
+                          progress=any(kinds.followups(self.model, h["tv"].task.id, code)
+                                       for h in self.histories[code]))
 
     # -- the few section pages (rendered through MkDocs) --------------------------------------
 
@@ -269,7 +294,7 @@ class Renderer:
             page("tasks/index.md", "tasks.html", "抽查任务", by_year=by_year),
             page("items/index.md", "items.html", "抽查事项清单"),
             page("log/index.md", "log.html", "抽取日志", entries=self.log_entries,
-                 tiles=sorted(n for n in view.log_files if n.startswith("log/tile/"))),
+                 groups=_log_groups(view)),
             page("verify/index.md", "verify.html", "在线核验", verifiable=verifiable,
                  archive=downloads.ARCHIVE, folder=downloads.ARCHIVE_FOLDER,
                  vocab={"results": labels.term_labels(model.vocab.results),
