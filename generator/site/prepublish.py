@@ -10,7 +10,8 @@ the built site, and refuses publication when any of these values appears in an o
   public anyway (the canonical snapshots ``draws/<task>/directory.csv``, ``roster.csv``,
   ``experts.csv``, ``exclusions.csv``);
 - the name of a selected enterprise;
-- the name of an inspector or expert of an unrevealed group.
+- the name of an inspector or expert of an unrevealed group (of three characters or more
+  anywhere, of two as a whole token: 王芳 may be part of an enterprise's name).
 
 A value public for another reason (the code and name of an enterprise whose result is
 published, a person in a published group) is no secret and is not looked for. Nothing near the
@@ -41,6 +42,8 @@ from .view import PublicView
 CODES = "未公示的抽取名单代码"  # the leak scanner's code rule: allowed in the canonical snapshots
 NAMES = "未揭示抽取名单中的企业名称"
 PEOPLE = "未揭示检查组的检查人员或专家姓名"
+PEOPLE_TOKENS = PEOPLE + "（整词）"  # names matched only as whole tokens; reported as PEOPLE
+PERSON_MIN = 3  # person names of this length or longer are looked for inside any text
 _LISTING = re.compile(r"^listing-([0-9]+)\.csv$")
 _INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 #: What NFKC leaves of the separators (besides spaces): removed by squeeze, one fast pass each
@@ -100,7 +103,11 @@ def secret_values(secrets_dir: str | Path, model: Model, view: PublicView) -> di
     names = {model.enterprises[c].name for c in codes if c in model.enterprises} - shown
     names = {n for n in names if len(n) >= 2} - leak.inside(names, shown, leak.SUBSTRING_MIN)
     persons = {_person(model, i) for i in people - public_people} - shown - {""}
-    return {CODES: codes, NAMES: names, PEOPLE: {n for n in persons if len(n) >= 2}}
+    persons = {n for n in persons if len(n) >= 2}
+    # a name of three characters is looked for anywhere, unless it is part of a public name
+    # (张小明 in 张小明餐馆): then, like a name of two, only as a whole token
+    whole = {n for n in persons if len(n) < PERSON_MIN} | leak.inside(persons, shown, PERSON_MIN)
+    return {CODES: codes, NAMES: names, PEOPLE: persons - whole, PEOPLE_TOKENS: whole}
 
 
 def _person(model: Model, person_id: str) -> str:
@@ -119,13 +126,16 @@ class SecretScanner:
         plain: dict[str, tuple[str, str]] = {}
         squeezed: dict[str, tuple[str, str]] = {}
         for rule, vals in sorted(values.items()):
+            shortest = PERSON_MIN if rule == PEOPLE else leak.SUBSTRING_MIN
+            if rule == PEOPLE_TOKENS:
+                rule, shortest = PEOPLE, 10**9
             for value in sorted(vals):
                 nfkc = unicodedata.normalize("NFKC", value)
-                if len(nfkc) < leak.SUBSTRING_MIN:
+                if len(nfkc) < shortest:
                     self.tokens.setdefault(nfkc, rule)
                 else:
                     plain.setdefault(nfkc, (rule, value))
-                if len(squeeze(nfkc)) >= leak.SUBSTRING_MIN:
+                if len(squeeze(nfkc)) >= shortest:
                     squeezed.setdefault(squeeze(nfkc), (rule, value))
         self.plain, self.squeezed, self.gate = (_automaton(plain), _automaton(squeezed),
                                                 _automaton({t: (r, t) for t, r in self.tokens.items()}))
