@@ -43,7 +43,8 @@ def test_bundle_paths_follow_the_state_of_each_task(site: Path):
     states = set()
     for task, kinds in tasks.items():
         assert "announce" in kinds, task
-        audit = json.loads((site / "draws" / task / "params.json").read_bytes()).get("mode") == "audit"
+        params = json.loads((site / "draws" / task / "params.json").read_bytes())
+        audit = params.get("mode") == "audit"
         want = set(CANONICAL)
         if "draw" in kinds:
             want.add("sources.json")
@@ -54,6 +55,8 @@ def test_bundle_paths_follow_the_state_of_each_task(site: Path):
                 want |= {"selected.csv", "exclusions.csv"}
             else:
                 want |= REVEALED | {f"listing-{i + 1}.csv" for i in range(len(kinds.get("reassign", [])))}
+            if "draw" in kinds and params["protocol"] == "gongshi-draw/2":
+                want |= {"recusals-selected.csv", "people.csv"}
         if "publish" in kinds:
             want.add("results.csv")
         got = {p.name for p in (site / "draws" / task).iterdir()}
@@ -85,7 +88,7 @@ def test_every_page_type_has_demo_content(site: Path):
     for task in tasks:
         assert f"tasks/{task}/" in listing or f'href="{task}/"' in listing, task
     t = page(f"tasks/{published[0]}")
-    for needle in ("抽查任务公告", "检查结果公告", "截止签值", "执法证号", "<svg", "抽取结果哈希"):
+    for needle in ("抽查任务公告", "检查结果公告", "截止签号", "执法证号", "<svg", "抽取结果哈希"):
         assert needle in t, needle
     results = (site / "draws" / published[0] / "listing.csv").read_text("utf-8").splitlines()[1]
     code = results.split(",")[0]

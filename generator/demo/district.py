@@ -583,6 +583,20 @@ def experts_bytes(district: District) -> bytes:
     return xlsx_bytes("专家名录库", EXPERTS_HEADER, rows)
 
 
+def write_rosters(data_dir: Path, district: District, recusals: bool) -> None:
+    """The roster and experts files, with or without the declared recusals (回避)."""
+    import dataclasses
+
+    if not recusals:
+        district = dataclasses.replace(
+            district,
+            inspectors=[dataclasses.replace(i, recusals=()) for i in district.inspectors],
+            experts=[dataclasses.replace(x, recusals=()) for x in district.experts],
+        )
+    write_bytes(data_dir / ROSTER_FILE, roster_bytes(district))
+    write_bytes(data_dir / EXPERTS_FILE, experts_bytes(district))
+
+
 def write_district(data_dir: Path, seed: int = DEMO_SEED) -> District:
     """Write portal.yaml, items.yaml, directory/, roster/ and tasks/ (not results/)."""
     from .tasks import task_documents

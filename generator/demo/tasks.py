@@ -162,6 +162,8 @@ class TaskPlan:
     publish: dt.datetime | None = None
     results: bool = False  # the office recorded results (results/<id>.csv after the draw)
     on_time: bool | None = None  # for published / overdue tasks
+    protocol: int = 1  # the draw protocol the task was announced under (1 or 2)
+    reassign: tuple[tuple[dt.datetime, str], ...] = ()  # (time, reason) of each reassignment
 
     def document(self) -> dict:
         doc: dict = {
@@ -185,7 +187,8 @@ class TaskPlan:
         if self.exclusion_rules:
             doc["排除规则"] = list(self.exclusion_rules)
         doc["随机源"] = [s.document() for s in self.sources]
-        doc["哈希链长度"] = 1
+        doc["哈希链长度"] = 1 if self.protocol == 1 else 2
+        doc["协议版本"] = self.protocol
         doc["说明"] = self.description
         return doc
 
@@ -365,6 +368,7 @@ TASKS: tuple[TaskPlan, ...] = (
         sources=_sources("2023-11-09", "2023-11-08", "2023-11-08"),
         draw=_bj("2023-11-10", "09:30"),
         state="inspecting",
+        protocol=2,
         description="对批发、零售经营者在售商品的质量及商标使用情况定向抽查，每户随机抽取"
         "1 名商品质量检验专家参与（专家不计入检查人员）。",
     ),
@@ -387,8 +391,40 @@ TASKS: tuple[TaskPlan, ...] = (
         inspect_end=dt.date(2024, 3, 29),
         sources=_sources("2024-01-02", "2024-01-03", "2024-01-03", "2024-01-03"),
         state="announced",
+        protocol=2,
         description="年末批次：2023年12月27日公告，以2024年1月2日、3日开奖的彩票号码为随机源，"
         "开奖后抽取。",
+    ),
+    TaskPlan(
+        id="2023-08",
+        title="2023年度城区四所餐饮及食品零售经营者价格与明码标价定向抽查",
+        department="jiage",
+        items=("SX09", "SX10"),
+        directed=True,
+        population=(
+            *POPULATION,
+            {"列": "unit", "条件": "in", "值": list(_FOUR_STATIONS)},
+            {"列": "industry", "条件": "in", "值": ["批发业", "零售业", "餐饮业"]},
+        ),
+        strata=(_industry("餐饮业", "1.5%"), _industry("零售业", "1%"), _industry("批发业", "2%")),
+        inspectors=_team("若干市场监管所随机", 2, 单位=list(_FOUR_STATIONS), 业务专长=["价格", "食品"]),
+        methods=("现场检查",),
+        announce=_bj("2023-09-18"),
+        inspect_start=dt.date(2023, 10, 9),
+        inspect_end=dt.date(2023, 11, 30),
+        completion=dt.date(2023, 11, 30),
+        sources=_sources("2023-09-21", "2023-09-20", "2023-09-20"),
+        draw=_bj("2023-09-22", "09:30"),
+        reassign=((_bj("2023-10-10"), "recusal"),),
+        reveal=_bj("2023-12-11"),
+        publish=_bj("2023-12-12"),
+        results=True,
+        state="published",
+        on_time=True,
+        protocol=2,
+        description="协议 2 的任务：在东城、西城、南城、北城四个市场监管所的检查人员中随机组成"
+        "每组 2 人的检查组，每组须有人具备价格和食品业务专长；抽取后一名组员申报回避，"
+        "按规则改派。",
     ),
 )
 

@@ -66,6 +66,7 @@ def params_from_task(task: Task) -> dict:
         "items": sorted(task.items),
         "sources": [_source(s) for s in task.sources],
         "n": task.n,
+        "protocol": f"gongshi-draw/{task.protocol}",
     }
 
 
@@ -97,8 +98,14 @@ def directory_rows(model: Model) -> Iterator[dict]:
 
 
 def roster_rows(model: Model) -> Iterator[dict]:
-    """``roster.csv``: id,unit,qualified,expertise,cap,recusals."""
+    """``roster.csv``: id,unit,qualified,expertise,cap,recusals.
+
+    Inspectors of other departments (units of kind ``dept``, in joint tasks) are drawn by their
+    own department within its own scope, never in this bureau's draw."""
+    other = {u.id for u in model.portal.units if u.kind == "dept"}
     for i in model.inspectors:
+        if i.unit in other:
+            continue
         yield {
             "id": i.id,
             "unit": i.unit,
