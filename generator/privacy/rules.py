@@ -68,6 +68,19 @@ _RISK = re.compile(f"{_CONTEXT}{_CLAUSE}{_CLASS}|{_CLASS}{_CLAUSE}{_CONTEXT}"
 _WHITESPACE = re.compile(r"\s+")
 
 
+def ric_valid(number: str) -> bool:
+    """``cn.ric.is_valid``; where python-stdnum's place database fails on an area code
+    (a ``KeyError`` for some partial codes), the birth date and check character decide."""
+    try:
+        return ric.is_valid(number)
+    except (KeyError, ValueError, IndexError):
+        try:
+            ric.get_birth_date(number)
+        except Exception:  # noqa: BLE001 - any failure of the library: not a valid date
+            return False
+        return ric.calc_check_digit(number) == number[17].upper()
+
+
 def id15_valid(number: str) -> bool:
     """A first-generation (15-digit) ID number: province code and a valid 19YYMMDD date;
     its 18-digit form (``19`` inserted, check character computed) passes ``cn.ric``."""
@@ -78,13 +91,13 @@ def id15_valid(number: str) -> bool:
     except ValueError:
         return False
     body = number[:6] + "19" + number[6:]
-    return ric.is_valid(body + ric.calc_check_digit(body + "0"))  # it reads 17 of 18
+    return ric_valid(body + ric.calc_check_digit(body + "0"))  # it reads 17 of 18
 
 
 def numbers(text: str) -> list[Hit]:
     """The personal numbers in already normalised text."""
     hits = [Hit("pii.id_card", m.group()) for m in _ID18.finditer(text)
-            if m.group()[:2] in _PROVINCES and ric.is_valid(m.group())]
+            if m.group()[:2] in _PROVINCES and ric_valid(m.group())]
     hits += [Hit("pii.id_card", m.group()) for m in _ID15.finditer(text) if id15_valid(m.group())]
     hits += [Hit("pii.mobile", m.group()) for m in _MOBILE.finditer(text)]
     hits += [Hit("pii.landline", m.group()) for m in _LANDLINE.finditer(text)]

@@ -3,7 +3,7 @@
 The build itself never reads ``secrets/``: it cannot know which enterprises a task not yet
 revealed has selected, nor who its inspectors and experts are. This step can: it reads the
 draw records kept under ``secrets/<task>/`` (``listing-<n>.csv``: every listing since the draw,
-reassignments included) of every task whose listing is not public as of the build's date, and
+reassignments included) of every task not revealed as of the build's date, and
 the built site, and refuses publication when any of these values appears in an output file:
 
 - the code of a selected enterprise, outside the files where every code of the directory is
@@ -89,6 +89,8 @@ def secret_values(secrets_dir: str | Path, model: Model, view: PublicView) -> di
             public_codes.update(r.code for r in tv.listing)
             public_people.update(i for r in tv.listing for i in (*r.inspector_ids, *r.expert_ids))
             continue
+        if tv.reveal is not None:  # revealed: its material is public (draws/<task>/), the
+            continue  # state and the leak scanner decide what of it shows before publication
         for data in _listings(root / tv.task.id):
             try:
                 lines = parse_listing(data)
