@@ -88,3 +88,11 @@ def test_fast_scan_equals_the_rules_on_the_whole_text(text):
         h.rule == "risk.statement" for h in want)
     if find(text):
         assert may_hold(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=127), max_size=30))
+def test_ascii_fast_path_of_the_normaliser_equals_the_full_one(text):
+    """A trailing 中 (changed by no step, joining nothing) sends a text the full way."""
+    for lines in (True, False):
+        assert normalise(text, lines=lines) == normalise(text + "中", lines=lines)[:-1]

@@ -49,12 +49,16 @@ _JOIN_LINES = re.compile(r"(?<=[0-9])[ .\-\n]+(?=[0-9]|[Xx](?![0-9A-Za-z]))")
 
 def normalise(text: str, *, lines: bool = True) -> str:
     """``text`` as the rules read it (steps 1–5 of the module docstring)."""
-    text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
-    text = _DASHES.sub("-", text)
-    text = _DOTS.sub(".", text)
-    text = _SPACES.sub(" ", text)
-    text = _LINE_BREAKS.sub("\n", text)
+    if text.isascii():  # steps 1-3 change only tabs, form feeds and carriage returns
+        if not text.isprintable():
+            text = _LINE_BREAKS.sub("\n", text.replace("\t", " "))
+    else:
+        text = _INVISIBLE.sub("", text)
+        text = unicodedata.normalize("NFKC", text)
+        text = _DASHES.sub("-", text)
+        text = _DOTS.sub(".", text)
+        text = _SPACES.sub(" ", text)
+        text = _LINE_BREAKS.sub("\n", text)
     text = _PREFIX.sub("+86", text)
     text = _AREA.sub(r"\1-", text)
     return (_JOIN_LINES if lines else _JOIN_LINE).sub("", text)

@@ -30,15 +30,17 @@ _RUN = re.compile(f"[{DIGIT}](?:[{_GLUE}]*[{DIGIT}]){{10,}}")
 _RUN_LINES = re.compile(f"[{DIGIT}](?:[{_GLUE}\\s]*[{DIGIT}]){{10,}}")
 _MULTI = re.compile(f"[{MULTI_DIGIT}]")
 _GLUE_CHAR = re.compile(f"[{_GLUE}]")
+_ALNUM = re.compile("[0-9A-Za-z]")
 _GLUE_RIGHT = re.compile(f"[{_GLUE}]*[Xx\uff38\uff58]?")
 # RFC 3797 key strings (1.8.18.29.30.32.2./) and drawn numbers as a page lists them (1 8 18 29)
 _KEY_STRING = re.compile(r"(?<![0-9A-Za-z.])(?:[0-9]+\.)+/"
                          r"|(?<![0-9A-Za-z.\-])[0-9]{1,2}(?: [0-9]{1,2}){2,}(?![0-9A-Za-z.\-])")
 _SVG = tuple(re.compile(f' {name}="[^"]*"') for name in ("d", "points", "viewBox", "transform"))
-# every context word of a statement holds 风险 or 信用 (NFKC also makes 用 of ⽤; 险 and 信 have
-# no other forms): after spaces and invisible characters are dropped
-_ANCHOR = re.compile("险|信[用\u2f64]")
-_HIDDEN = re.compile(f"[\\s{INVISIBLE}]+")
+# every context word of a statement holds 险 (风险…) or 信用 and one of 分等类评级 (NFKC also
+# makes 用 of ⽤ and 类 of 類 U+FAAE; 险, 信 and the others have no other forms), once spaces and
+# invisible characters are dropped: 统一社会信用代码 is no anchor
+_ANCHOR = re.compile("险|信[用\u2f64][分等类\ufaae评级]")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 _REACH = 64  # characters: more than a statement spans (context, clause, class)
 
 
@@ -68,12 +70,25 @@ def scan(text: str) -> list[Hit]:
             while start and _GLUE_CHAR.match(text, start - 1):
                 start -= 1
             end = _GLUE_RIGHT.match(text, m.end()).end()
+            run = m.group()
+            if start == m.start() and end == m.end() and run.isascii() and run.isdigit():
+                # digits alone, nothing around to join or normalise: the run is the token
+                # (inside a longer token, e.g. a hash, when a letter or digit touches it)
+                if _ALNUM.match(text[start - 1:start]) or _ALNUM.match(text[end:end + 1]):
+                    continue
+                hits += numbers(run)
+                continue
             hits += numbers(normalise(mask(text[max(0, start - 1):end + 1]), lines=False))
     if "险" in text or "信" in text:
-        compact = _HIDDEN.sub("", text)
-        for start, end in _windows(compact):
+        for start, end in _windows(compact := _compact(text)):
             hits += risk_statements(normalise(compact[start:end], lines=False))
     return list(dict.fromkeys(hits))
+
+
+def _compact(text: str) -> str:
+    """``text`` without whitespace and invisible characters."""
+    text = "".join(text.split())
+    return text if text.isprintable() else _INVISIBLE.sub("", text)
 
 
 def may_hold(text: str) -> bool:
@@ -81,7 +96,7 @@ def may_hold(text: str) -> bool:
     nothing masked): a fast test before reading many values one by one."""
     if _RUN_LINES.search(text) or _MULTI.search(text):
         return True
-    return ("险" in text or "信" in text) and bool(_ANCHOR.search(_HIDDEN.sub("", text)))
+    return ("险" in text or "信" in text) and bool(_ANCHOR.search(_compact(text)))
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
