@@ -51,7 +51,7 @@ def _reset(data_dir: Path, secrets_dir: Path) -> None:
     portal = data_dir / "portal.yaml"
     if portal.exists() and "示例数据: true" not in portal.read_text(encoding="utf-8"):
         raise SystemExit(f"{portal} 不是示例数据（没有“示例数据: true”），拒绝覆盖。")
-    for sub in ("log", "draws", "results"):
+    for sub in ("log", "draws", "results", "followups"):
         shutil.rmtree(data_dir / sub, ignore_errors=True)
     shutil.rmtree(secrets_dir, ignore_errors=True)
 
@@ -102,6 +102,11 @@ def replay(data_dir: Path, secrets_dir: Path, stamp_time=None) -> None:
                 codes = [line.code for line in parse_listing(listing)]
                 write_results(data_dir, event.task, codes, event.results_seed or 0)
                 model = _load(data_dir)
+        elif event.kind == "import":
+            from .kinds import import_demo_list
+
+            import_demo_list(ws, model, data_dir, secrets_dir, event)
+            model = _load(data_dir)
         elif event.kind == "reassign":
             # the first selected enterprise's first inspector declares a tie after the draw
             line = parse_listing(ws.secret_files(event.task)["listing-0.csv"])[0]

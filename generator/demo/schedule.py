@@ -17,14 +17,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .district import AS_OF
-from .tasks import BEIJING, TASKS
+from .tasks import BEIJING, IMPORTED_TASKS, TASKS
 
-KINDS = ("commit", "draw", "reassign", "cancel", "reveal", "publish")
+KINDS = ("commit", "import", "draw", "reassign", "cancel", "reveal", "publish")
 
 
 @dataclass(frozen=True)
 class DemoEvent:
-    kind: str  # commit | draw | reassign | reveal | publish | cancel
+    kind: str  # commit | import | draw | reassign | reveal | publish | cancel
     task: str
     time: dt.datetime  # UTC, tz-aware
     numbers: list[str] | None = None  # draw: one space-separated string per source, in order
@@ -68,6 +68,11 @@ def demo_events(as_of: dt.date = AS_OF) -> list[DemoEvent]:
             )
         if plan.reveal is not None:
             events.append(DemoEvent("reveal", plan.id, _utc(plan.reveal)))
+        if plan.publish is not None:
+            events.append(DemoEvent("publish", plan.id, _utc(plan.publish)))
+    for plan in IMPORTED_TASKS:  # lists drawn elsewhere: imported, then published
+        events.append(DemoEvent("import", plan.id, _utc(plan.imported), results=plan.results,
+                                results_seed=results_seed(plan.id)))
         if plan.publish is not None:
             events.append(DemoEvent("publish", plan.id, _utc(plan.publish)))
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), BEIJING)

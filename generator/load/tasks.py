@@ -138,8 +138,10 @@ class _TaskLoader:
         if mode is None:
             self.err("schema.vocab", "「模式」应为 公开 或 审计", self.at(data, H.TASK, "mode"),
                      f.get("mode"), "一般写 公开；按信用风险分类分层的任务写 审计。")
+        list_source, provenance = self.list_source(f, data)
         population = self.conditions(f.get("population"), data, "population", "抽取范围")
-        strata = self.strata(f.get("strata"), data)
+        # an imported list is not drawn here: its 分层 (if any) only describes the plan
+        strata = self.strata(f.get("strata"), data) if list_source == "local" or f.get("strata") else ()
         scope, group_size, insp = self.inspectors(f.get("inspectors"), data)
         methods = resolve_many(self.ctx, self.vocab.methods, split_multi(f.get("methods")),
                                self.at(data, H.TASK, "methods"), "检查方式")
@@ -182,7 +184,6 @@ class _TaskLoader:
         if plan_public is None:
             self.err("schema.bool", "「计划公开」应为 是 或 否", self.at(data, H.TASK, "plan_public"),
                      f.get("plan_public"), "写 是 或 否。")
-        list_source, provenance = self.list_source(f, data)
         partners = tuple(self.unit_ref(u) for u in split_multi(f.get("partners")))
         authorities = self.authorities(f, data, items)
         if not self.ok:
