@@ -69,6 +69,16 @@ class TaskEntries:
     def published(self) -> bool:
         return self.publish is not None
 
+    @property
+    def publishes(self) -> tuple[Mapping, ...]:
+        """Every publish entry in log order: the first publication, then its corrections."""
+        return tuple(e for e in self.all if e["type"] == "publish")
+
+    @property
+    def first_publish(self) -> Mapping | None:
+        """The first publication: its date counts for timeliness (a correction keeps it)."""
+        return next((e for e in self.all if e["type"] == "publish"), None)
+
 
 def task_entries(entries: Iterable[Mapping], task_id: str) -> TaskEntries:
     """Group one task's entries. A redraw is its own task id, so entries never mix."""
@@ -146,7 +156,9 @@ def _calendar_context(model, as_of: dt.date, published, cancelled):
 
 
 def _published_dates(tasks_entries: Mapping[str, TaskEntries]) -> dict[str, dt.date]:
-    return {t: beijing_date(e.publish) for t, e in tasks_entries.items() if e.publish is not None}
+    """Each published task's first publication date: a correction (更正) keeps the original date."""
+    return {t: beijing_date(e.first_publish) for t, e in tasks_entries.items()
+            if e.first_publish is not None}
 
 
 def _listing_rows(data: bytes):
@@ -268,7 +280,7 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
             views.append(TaskView(
                 task=task, state=state,
                 announce=entries.announce, draw=entries.draw, reveal=entries.reveal,
-                publish=entries.publish, cancel=entries.cancel,
+                publish=entries.publish, cancel=entries.cancel, publishes=entries.publishes,
                 reassign=entries.reassigns, audit=entries.audits,
                 files=files, strata=_strata_views(task, entries, files),
                 listing=listing, results=results,

@@ -16,7 +16,7 @@ from ..protocol.tickets import hash_chain
 from .commit import task_files
 from .freetext import refuse_personal
 from .logio import append_entry, exclusive
-from .reveal import _listing_names
+from .reveal import listing_names
 from .workspace import DrawRefused, Workspace
 
 REASONS = {"recusal": "事后申报回避", "unavailable": "无法履职"}
@@ -35,7 +35,7 @@ def reassign(ws: Workspace, task_id: str, enterprise: str, inspector: str, reaso
     params, files, _exclusions = task_files(ws, task_id)
     record = ws.secret_files(task_id)
     history = [tuple(p) for p in json.loads(record.get("reassignments.json", b"[]"))]
-    names = _listing_names(record)
+    names = listing_names(record)
     listing = record[names[-1]]
     _c, code = hash_chain(ws.read_secret(task_id), params["n"])
     try:

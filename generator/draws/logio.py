@@ -76,10 +76,19 @@ def exclusive(operation: F) -> F:
             except LogError as exc:  # busy, or a torn or edited log: refuse, never repair lines
                 raise DrawRefused(str(exc)) from exc
             ws.store = store
+            ws.journal = []
+            before = ws.log_file.stat().st_size if ws.log_file.exists() else 0
             try:
                 return operation(ws, *args, **kwargs)
+            except BaseException:
+                # refused or failed before its entry: undo its writes (once the entry is in
+                # the log, the files it commits to stay; the next operation repairs the rest)
+                if (ws.log_file.stat().st_size if ws.log_file.exists() else 0) == before:
+                    ws.undo()
+                raise
             finally:
                 ws.store = None
+                ws.journal = None
 
     return run  # type: ignore[return-value]
 
