@@ -220,3 +220,14 @@ def test_cancel_and_reassign_with_a_personal_number_are_refused_and_nothing_chan
     assert main(["cancel", task, "--reason", "企业负责人申请注销", "--data", str(demo.data),
                  "--secrets", str(demo.secrets)]) == 0
     assert log.read_bytes().startswith(before_log) and log.read_bytes() != before_log
+
+
+def test_a_correction_reason_with_a_personal_number_is_refused():
+    from generator.draws.reveal import correction_reason
+    from generator.draws.workspace import DrawRefused
+
+    for _name, text in spellings(99)[::4]:
+        with pytest.raises(DrawRefused) as exc:
+            correction_reason(f"录入错误，联系 {text} 核实")
+        assert "--correction" in str(exc.value) and "规则" in str(exc.value)
+    assert correction_reason("录入错误：检查结果应为发现问题已责令改正")
