@@ -237,13 +237,14 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
     from .checks.deadlines import publication_status
     from .draws.record import log_prefix_files, read_record
     from .site.view import Embargo, Publication, PublicView, TaskView
-    from .tlog.anchors import anchor_status
+    from .tlog.anchors import AnchorContext, anchor_status
     from .verifier.bundle import build_verify_py
 
     record = record or read_record(data_dir)
     shown = visible(record.entries, as_of)
     size = len(shown) if len(shown) == len(record.entries) else _prefix_size(record.entries, shown)
     log_files = log_prefix_files(record, size)
+    anchors = AnchorContext(log_files)
     by_task = {t.id: task_entries(shown, t.id) for t in model.tasks}
     ctx = _calendar_context(model, as_of, _published_dates(by_task),
                             frozenset(t for t, e in by_task.items() if e.cancel is not None))
@@ -291,7 +292,7 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
                 imports=entries.imports,
                 completion_overdue=(state is TaskState.INSPECTING and task.completion_date is None
                                     and as_of > task.inspect_end),
-                anchor=anchor_status(log_files, entries.announce) if entries.announce else None,
+                anchor=anchor_status(log_files, entries.announce, anchors) if entries.announce else None,
             ))
         # Embargo: what the office's folder holds about this task that is not public yet.
         hidden_listing = bundle.get("listing.csv") if listing is None else None

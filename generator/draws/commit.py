@@ -25,6 +25,7 @@ from ..protocol.tickets import hash_chain
 from ..state import BEIJING, entry_time
 from ..tlog.entries import format_time
 from . import inputs
+from .freetext import params_free_text, refuse_personal
 from .logio import append_entry, ensure_key, exclusive
 from .workspace import DrawRefused, Workspace
 
@@ -113,6 +114,10 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
     ):
         raise DrawRefused(f"任务 {task_id} 写明重抽自 {task.redraw_of}，但该任务尚未公告。")
 
+    # params.json is committed to by the announce entry and its sources are copied into it:
+    # no personal data or credit-risk class, refused before anything is written
+    where = task.origin.file if task.origin is not None else f"tasks/{task_id}.yaml"
+    refuse_personal(params_free_text(inputs.params_from_task(task), f"任务文件 {where} 的参数"))
     now = ws.now()
     try:
         params = build_params(**inputs.params_from_task(task))

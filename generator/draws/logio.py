@@ -18,6 +18,7 @@ from ..fileio import write_atomic
 from ..tlog.entries import LogError
 from ..tlog.signer import generate_signer, verifier_key_file, write_key_file
 from ..tlog.store import LogStore
+from .freetext import entry_free_text, refuse_personal
 from .workspace import DrawRefused, Workspace
 
 DEFAULT_KEY_NAME = "gongshi.example/log"
@@ -93,6 +94,8 @@ def exclusive(operation: F) -> F:
 
 
 def append_entry(ws: Workspace, fields: dict, now: dt.datetime) -> dict:
+    # last defence: no personal data or credit-risk class in an entry's free text (freetext)
+    refuse_personal(entry_free_text(fields))
     ensure_key(ws)
     store = ws.store or LogStore(ws.log_dir, ws.key_file)  # reuse the held lock (re-entrant)
     try:

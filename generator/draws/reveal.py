@@ -16,6 +16,7 @@ from ..protocol.listing import parse_listing
 from ..protocol.tickets import hash_chain
 from ..state import BEIJING
 from .commit import task_files
+from .freetext import refuse_personal
 from .logio import append_entry, exclusive
 from .workspace import DrawRefused, Unchanged, Workspace, bj_time
 
@@ -124,13 +125,13 @@ def results_csv(model: Model, task_id: str) -> bytes:
 
 
 def correction_reason(reason: str) -> str:
-    """The correction's reason as it goes into the public log: the one place it is checked.
-
-    The privacy normaliser (personal numbers refused in free text written to the log) plugs in
-    here when it is on main; until then, only an empty reason is refused."""
+    """The correction's reason as it goes into the public log: the one place it is checked
+    (empty, or holding personal data or a credit-risk class: refused before anything is
+    written, ``draws.freetext``)."""
     cleaned = " ".join(reason.split())
     if not cleaned:
         raise DrawRefused("更正已公示的结果须写明原因，例如 --correction \"录入错误：某企业检查结果应为发现问题已责令改正\"。")
+    refuse_personal({"--correction": reason})
     return cleaned
 
 
