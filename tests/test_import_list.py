@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import yaml
-from test_draws_cli import FakeClock, base_task, clock, gongshi, log_lines, refused, write_results  # noqa: F401
+from test_draws_cli import base_task, gongshi, log_lines, refused, write_results  # noqa: F401
 
 TASK = "2024-P1"
 

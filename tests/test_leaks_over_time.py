@@ -314,3 +314,49 @@ def test_tasks_before_their_announcement_publish_only_a_public_plan(sites, offic
         hidden = [s.issue for s in task.sources] + [s.name for s in task.strata] + [task.description]
         assert not [h for h in hidden if h and h in page], task.id
     assert day > max(t.announce_date for t in office.tasks.values()) or planned
+
+
+# ---------------------------------------------------------------------------------------------
+# recusals (protocol 2): no pair of an enterprise that is not selected, anywhere, at any date
+
+
+@pytest.fixture(scope="module")
+def recusal_pairs() -> set[tuple[str, str]]:
+    """Every (person id, code) recusal the office declared (its roster and experts files)."""
+    from generator.load import load_model
+
+    model, _findings = load_model(DATA)
+    pairs = {(i.id, c) for i in model.inspectors for c in i.recusals}
+    pairs |= {(x.id, c) for x in model.experts for c in x.recusals}
+    assert pairs, "the demo declares recusals"
+    return pairs
+
+
+def _selected_on_site(files: dict[str, str], task: str) -> set[str]:
+    text = files.get(f"draws/{task}/listing.csv") or files.get(f"draws/{task}/selected.csv") or ""
+    return {line.split(",", 1)[0] for line in text.splitlines() if line and not line.startswith("code,")}
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_no_recusal_pair_of_an_unselected_enterprise(sites, recusal_pairs, day):
+    files = sites[day]
+    tasks = sorted({rel.split("/")[1] for rel in files if rel.startswith("draws/") and rel.count("/") == 2})
+    published_pairs = set()
+    for task in tasks:
+        selected = _selected_on_site(files, task)
+        for name, col in (("roster.csv", 5), ("experts.csv", 2)):
+            for line in files.get(f"draws/{task}/{name}", "").splitlines()[1:]:
+                cells = line.split(",")
+                published_pairs |= {(cells[0], c, task) for c in cells[col].split(";") if c}
+        for line in files.get(f"draws/{task}/recusals-selected.csv", "").splitlines()[1:]:
+            code, _salt, ids = line.split(",")[:3]
+            assert code in selected, (task, code, "a recusal row of an enterprise not selected")
+            published_pairs |= {(i, code, task) for i in ids.split(";") if i}
+    leaked = [(i, c, t) for i, c, t in published_pairs if c not in _selected_on_site(files, t)]
+    assert not leaked, leaked[:10]
+    # an unselected enterprise's code appears in no file but the directory snapshots
+    everywhere = set().union(*(_selected_on_site(files, t) for t in tasks))
+    hidden = {c for _i, c in recusal_pairs if c not in everywhere}
+    assert hidden
+    allowed = re.compile(r"^draws/[^/]+/(directory|exclusions)\.csv$")
+    assert not _hits(files, hidden, allowed)

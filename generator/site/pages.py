@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..model import Model, TaskState
-from . import kinds, labels, stats, svg
+from . import kinds, labels, stats, summary, svg
 from . import view as v
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -85,19 +85,33 @@ def _histories(model: Model, view: v.PublicView) -> dict[str, list[dict]]:
     return out
 
 
+def _people(tv: v.TaskView) -> dict[str, tuple[str, str, str]]:
+    """``people.csv`` of a revealed protocol-2 task: id → (name, unit, 执法证号)."""
+    from ..protocol.canonical import parse_csv
+
+    data = tv.files.get("people.csv")
+    if not data:
+        return {}
+    return {pid: (name, unit, badge) for pid, name, unit, badge in parse_csv("people.csv", data)}
+
+
 def _task_rows(model: Model, tv: v.TaskView) -> list[dict]:
     """The 检查结果公告 rows: listing joined with results and the roster."""
     if not tv.published:
         return []
     results = {r.code: r for r in tv.results or ()}
     cutoffs = {s.label: s.cutoff for s in tv.strata}
+    shown = _people(tv)  # protocol 2: the names the reveal entry's people_sha256 binds
     rows = []
     for line in sorted(tv.listing or (), key=lambda r: (r.ticket, r.code)):
         ent = model.enterprises.get(line.code)
         inspectors = []
         for pid in line.inspector_ids:
             insp = model.inspector(pid)
-            if insp:
+            if pid in shown:
+                name, unit, badge = shown[pid]
+                inspectors.append({"id": pid, "name": name, "unit": unit, "badge": badge})
+            elif insp:
                 inspectors.append({"id": pid, "name": insp.name,
                                    "unit": labels.unit_name(model, insp.unit),
                                    "badge": insp.badge})
@@ -106,6 +120,9 @@ def _task_rows(model: Model, tv: v.TaskView) -> list[dict]:
         experts = []
         for eid in line.expert_ids:
             ex = model.expert(eid)
+            if eid in shown:
+                experts.append({"id": eid, "name": shown[eid][0], "org": shown[eid][1]})
+                continue
             experts.append({"id": eid, "name": ex.name if ex else eid,
                             "org": ex.organisation if ex else ""})
         rows.append({
@@ -231,7 +248,9 @@ class Renderer:
             page("log/index.md", "log.html", "抽取日志", entries=self.log_entries,
                  tiles=sorted(n for n in view.log_files if n.startswith("log/tile/"))),
             page("verify/index.md", "verify.html", "在线核验", verifiable=verifiable),
-            page("stats/index.md", "stats.html", "统计", charts=charts),
+            page("stats/index.md", "stats.html", "统计", charts=charts,
+                 summaries=[summary.summarise(model, view, y) for y in summary.years(view)],
+                 summary_columns=summary.COLUMNS),
             page("data/index.md", "data.html", "开放数据",
                  published=[tv for tv in view.tasks if tv.published]),
             page("search/index.md", "search.html", "检查结果查询"),
