@@ -55,7 +55,8 @@ class Term:
     label: str
     parent: str | None = None  # hierarchical vocabularies (result block C): parent code
     note: str = ""
-    same_as: str | None = None  # a variant wording of the term of this code (同义)
+    same_as: str | None = None  # a variant wording of this code's value (counted once)
+    platform: str = ""  # the national platform's code for the value, when known
 
 
 @dataclass(frozen=True)
@@ -74,17 +75,10 @@ class Vocabulary:
         term = self.by_code().get(code)
         return term.label if term else code
 
-    def canonical(self) -> dict[str, str]:
-        """``{code: canonical code}``: a variant wording (``same_as``) counts as its term."""
-        same = {t.code: t.same_as for t in self.terms}
-        out = {}
-        for t in self.terms:
-            code, seen = t.code, {t.code}
-            while (nxt := same.get(code)) in same and nxt not in seen:
-                seen.add(nxt)
-                code = nxt
-            out[t.code] = code
-        return out
+    def canonical(self, code: str) -> str:
+        """The value a variant wording stands for (统计时同义取值只算一次)."""
+        term = self.by_code().get(code)
+        return term.same_as if term and term.same_as else code
 
 
 @dataclass(frozen=True)

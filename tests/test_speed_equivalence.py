@@ -36,7 +36,6 @@ def _reference_stats(model: Model, view: v.PublicView) -> stats.Stats:
     by_year: Counter = Counter()
     by_result: Counter = Counter()
     by_department: Counter = Counter()
-    canonical = model.vocab.results.canonical()
     codes: set[str] = set()
     inspected = 0
     for tv in view.tasks:
@@ -52,8 +51,9 @@ def _reference_stats(model: Model, view: v.PublicView) -> stats.Stats:
                 by_industry[ent.industry] += 1
             by_year[str(tv.task.year)] += 1
             by_department[labels.unit_name(model, tv.task.department)] += 1
-            # a value once per row, whichever of its variant wordings (同义) the row uses
-            by_result.update(model.vocab.results.label(c) for c in {canonical.get(c, c) for c in r.results})
+            # a value counts once per result, its variant wordings with it (vocabulary 同义)
+            by_result.update(model.vocab.results.label(c)
+                             for c in {model.vocab.results.canonical(c) for c in r.results})
     timeliness: dict[str, list[int]] = {}
     for tv in view.tasks:
         row = timeliness.setdefault(labels.unit_name(model, tv.task.department), [0] * 5)

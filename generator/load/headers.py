@@ -153,6 +153,7 @@ VOCAB_TERM: Table = {
     "parent": ("上级", ("parent",)),
     "note": ("说明", ("note",)),
     "same_as": ("同义", ("same_as", "同义于")),
+    "platform": ("平台代码", ("platform",)),
 }
 
 TASK: Table = {

@@ -1,7 +1,6 @@
 """Vocabularies: shipped defaults (generator/defaults/vocab/) replaced by data/vocab/<name>.yaml.
 
-A vocabulary file is a list of {代码, 名称, 上级?, 说明?, 同义?} (同义: the code of the term
-this wording is a variant of; statistics count the two as one). Values in the office's files may be
+A vocabulary file is a list of {代码, 名称, 上级?, 说明?}. Values in the office's files may be
 written as a code or as the exact wording; wording is matched exactly first, then ignoring
 full-width/half-width forms and white space. Variants of a wording are separate terms, so the
 office's wording is kept and never rewritten.
@@ -73,14 +72,14 @@ def _load_one(ctx: LoadContext, path: Path, name: str) -> Vocabulary | None:
         seen_codes.add(code)
         seen_labels.add(label)
         terms.append(Term(code, label, text(f.get("parent")) or None, text(f.get("note")),
-                          text(f.get("same_as")) or None))
+                          text(f.get("same_as")) or None, text(f.get("platform"))))
     for t in terms:
         if t.parent and t.parent not in seen_codes:
             ctx.error("references.vocab", f"词表条目「{t.label}」的上级代码 {t.parent} 不存在",
                       Origin(rel), value=t.parent, fix="改为本词表中已有的代码。")
-        if t.same_as and (t.same_as not in seen_codes or t.same_as == t.code):
+        if t.same_as and t.same_as not in seen_codes:
             ctx.error("references.vocab", f"词表条目「{t.label}」的同义代码 {t.same_as} 不存在",
-                      Origin(rel), value=t.same_as, fix="改为本词表中另一个已有的代码。")
+                      Origin(rel), value=t.same_as, fix="「同义」填写本词表中另一条目的代码。")
     return Vocabulary(name, tuple(terms), MULTI[name])
 
 

@@ -54,21 +54,12 @@ def _sorted(counter: Counter) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _canonical_sets(model: Model, result_sets: Counter) -> Counter:
-    """Rows per canonical result code: a value counts once per row, whichever of its variant
-    wordings (同义) the row uses."""
-    canonical = model.vocab.results.canonical()
-    by_code: Counter = Counter()
-    for codes, n in result_sets.items():
-        for c in {canonical.get(c, c) for c in codes}:
-            by_code[c] += n
-    return by_code
-
-
 def result_counts(model: Model, tv: v.TaskView) -> list[tuple[str, int]]:
-    """Enterprises per result value in vocabulary order, variant wordings counted as their
-    canonical term (a multi-valued result counts once for each of its values)."""
-    counts = _canonical_sets(model, Counter(map(_RESULTS, tv.results or ())))
+    """Count per result value in vocabulary order (multi-valued results count once each)."""
+    counts: Counter = Counter()
+    canonical = model.vocab.results.canonical
+    for r in tv.results or ():
+        counts.update({canonical(c) for c in r.results})  # variants of one value count once
     return [(t.label, counts[t.code]) for t in model.vocab.results.terms if counts[t.code]]
 
 
@@ -110,7 +101,11 @@ def compute(model: Model, view: v.PublicView) -> Stats:
     by_unit: Counter = Counter()
     for unit, n in by_unit_id.items():
         by_unit[labels.unit_name(model, unit)] += n
-    by_code = _canonical_sets(model, result_sets)
+    by_code: Counter = Counter()
+    canonical = model.vocab.results.canonical
+    for codes, n in result_sets.items():
+        for c in {canonical(c) for c in codes}:  # variants of one value count once
+            by_code[c] += n
     result_labels = labels.term_labels(model.vocab.results)
     by_result: Counter = Counter()
     for c, n in by_code.items():
