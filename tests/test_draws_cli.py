@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest
 import yaml
 
 from generator.cli import main
+from generator.draws.snapshots import task_inputs
 from generator.protocol.canonical import parse_csv
 from generator.protocol.listing import parse_listing
 
@@ -110,9 +112,16 @@ def write_results(demo, task_id: str, codes: list[str]) -> None:
     (demo.data / "results" / f"{task_id}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def announced_directory(demo, task_id: str = "2023-07") -> bytes:
+    """The task's directory.csv, from the snapshot store by its announced hash."""
+    announce = next(json.loads(line) for line in log_lines(demo)
+                    if f'"task":"{task_id}"'.encode() in line and b'"type":"announce"' in line)
+    return task_inputs(demo.data, announce, {})["directory.csv"]
+
+
 def population_counts(demo, column: int) -> Counter:
     """Members of 2023-07's population (存续, registered before 2022) by a directory column."""
-    rows = parse_csv("directory.csv", (demo.data / "draws" / "2023-07" / "directory.csv").read_bytes())
+    rows = parse_csv("directory.csv", announced_directory(demo))
     return Counter(r[column] for r in rows if r[6] == "存续" and r[5] < "2022-01-01")
 
 
@@ -209,7 +218,7 @@ def test_commit_refusals(demo_copy, capsys, clock):
     by_industry = population_counts(demo, 2)
     small, size = min(((k, v) for k, v in by_industry.items() if v), key=lambda kv: kv[1])
     unit_counts = Counter(
-        r[4] for r in parse_csv("directory.csv", (demo.data / "draws/2023-07/directory.csv").read_bytes())
+        r[4] for r in parse_csv("directory.csv", announced_directory(demo))
         if r[2] == small and r[6] == "存续" and r[5] < "2022-01-01")
     unit, members = unit_counts.most_common(1)[0]
     assert 0 < members < 20, (small, size, members)

@@ -9,10 +9,10 @@ A rerun after a crash before the append simply starts again with a fresh secret.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from ..model import Model
-from ..protocol import engine
+from ..protocol import engine, snapshots
 from ..protocol.canonical import write_csv
 from ..protocol.derive import members
 from ..protocol.errors import ProtocolError
@@ -23,6 +23,7 @@ from ..protocol.tickets import hash_chain
 from ..state import BEIJING, entry_time
 from ..tlog.entries import format_time
 from . import inputs
+from . import snapshots as stored_snapshots
 from .logio import append_entry, exclusive
 from .workspace import DrawRefused, Workspace
 
@@ -140,8 +141,8 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
     if "risk.csv" in files:
         ws.write_secret(task_id, "risk.csv", files["risk.csv"])
     ws.write_public(task_id, "params.json", announcement.params_bytes)
-    for name in ("directory.csv", "roster.csv", "experts.csv"):
-        ws.write_public(task_id, name, files[name])
+    for name in snapshots.FILES:  # stored once, by hash (protocol.snapshots)
+        stored_snapshots.store(ws.data_dir, entries, name, files[name])
 
     fields: dict = {
         "type": "announce",
@@ -167,8 +168,14 @@ def task_files(ws: Workspace, task_id: str) -> tuple[dict, dict[str, bytes], byt
     if "params.json" not in public:
         raise DrawRefused(f"任务 {task_id} 尚未公告（没有 data/draws/{task_id}/params.json）。")
     params = json.loads(public["params.json"])
-    files: Mapping[str, bytes] = {n: public[n] for n in ("directory.csv", "roster.csv", "experts.csv")}
-    files = dict(files)
+    stored = stored_snapshots.task_inputs(ws.data_dir, ws.task_entries(task_id).announce, public)
+    try:
+        files: dict[str, bytes] = {n: public.get(n) or stored[n] for n in snapshots.FILES}
+    except KeyError as exc:
+        raise DrawRefused(
+            f"找不到任务 {task_id} 公告时的 {exc.args[0]}（data/draws/{task_id}/ 和快照库 "
+            f"data/{snapshots.STORE}/ 中都没有）。"
+        ) from exc
     if "risk.csv" in secret:
         files["risk.csv"] = secret["risk.csv"]
     exclusions = secret.get("exclusions.csv") or public.get("exclusions.csv")

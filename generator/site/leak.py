@@ -39,7 +39,8 @@ from ..model import Model
 from .secret_scan import SecretFinder, unrevealed_commitments
 from .view import PublicView
 
-_CANONICAL_INPUTS = re.compile(r"^draws/[^/]+/(directory|roster|experts|exclusions)\.csv$")
+_CANONICAL_INPUTS = re.compile(r"^draws/([^/]+/(directory|roster|experts|exclusions)\.csv"
+                               r"|snapshots\.d/[0-9a-f]{64}\.(csv|patch))$")
 _ID_CARD = re.compile(rb"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
                       rb"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
 _PHONE = re.compile(rb"(?<![0-9A-Za-z.])1[3-9][0-9]{9}(?![0-9A-Za-z])")
