@@ -37,11 +37,7 @@ def os_secret() -> bytes:
 
 def canonical_inputs(model: Model, audit: bool) -> dict[str, bytes]:
     files = {
-        "directory.csv": write_csv(
-            "directory.csv",
-            ((r["code"], r["type"], r["industry"], r["industry_risk"], r["unit"], r["registered"],
-              r["status"]) for r in inputs.directory_rows(model)),
-        ),
+        "directory.csv": inputs.directory_csv(model),
         "roster.csv": write_csv(
             "roster.csv",
             ((r["id"], r["unit"], r["qualified"], r["expertise"], r["cap"], r["recusals"])
@@ -92,8 +88,11 @@ def validate_params_of(task) -> list:
 
 
 @exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
-def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSource = os_secret) -> dict:
-    """Announce ``task_id``; returns the appended ``announce`` entry."""
+def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSource = os_secret,
+           inputs_of_model: dict[str, bytes] | None = None) -> dict:
+    """Announce ``task_id``; returns the appended ``announce`` entry. ``inputs_of_model``: the
+    model's :func:`canonical_inputs` when the caller already has them (the scale demo commits
+    hundreds of tasks over one model)."""
     task = model.task(task_id)
     if task is None:
         raise DrawRefused(f"找不到任务 {task_id}：data/tasks/ 中没有编号为 {task_id} 的任务文件。")
@@ -114,7 +113,10 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
     except ProtocolError as exc:
         problems = validate_params_of(task)
         raise DrawRefused("任务参数不符合协议：\n" + "\n".join(f"- {p}" for p in problems or [exc])) from exc
-    files = canonical_inputs(model, audit=task.mode == "audit")
+    if inputs_of_model is None or task.mode == "audit":
+        files = canonical_inputs(model, audit=task.mode == "audit")
+    else:
+        files = dict(inputs_of_model)
 
     secret = secret_source()
     if len(secret) != 32:

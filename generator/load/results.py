@@ -44,6 +44,11 @@ def load_results(ctx: LoadContext, vocab: Vocabularies, task_ids: set[str],
     return out
 
 
+def file_results(ctx: LoadContext, path: Path, task: str, vocab: Vocabularies) -> tuple[Result, ...]:
+    """The results of one file (its findings go to ``ctx``)."""
+    return _file_results(ctx, path, task, vocab)
+
+
 def _file_results(ctx: LoadContext, path: Path, task: str, vocab: Vocabularies) -> tuple[Result, ...]:
     rows = []
     for row in read_rows(ctx, path, H.RESULTS, REQUIRED, what="结果文件"):
