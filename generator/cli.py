@@ -18,6 +18,7 @@ COMMANDS = (
     "build",
     "commit",
     "draw",
+    "import_list",
     "reassign",
     "cancel",
     "reveal",

@@ -89,11 +89,12 @@ class Vocabularies:
 
 @dataclass(frozen=True)
 class Unit:
-    """局机关科室 (kind ``hq``) or 市场监管所 (kind ``station``)."""
+    """局机关科室 (kind ``hq``), 市场监管所 (kind ``station``) or another department of the
+    government taking part in joint tasks (kind ``dept``: 税务, 应急管理, 卫生健康 …)."""
 
     id: str
     name: str
-    kind: str  # "hq" | "station"
+    kind: str  # "hq" | "station" | "dept"
     origin: Origin | None = None
 
 
@@ -120,7 +121,7 @@ class Portal:
     deadline_workdays: int = 20
     calendar_overrides: tuple[YearSchedule, ...] = ()
     demo: bool = False  # every page says 示例数据
-    units: tuple[Unit, ...] = ()
+    units: tuple[Unit, ...] = ()  # kind "dept": another department (税务, 应急管理 …) in joint tasks
     contact: str = ""
     origin: Origin | None = None
 
@@ -269,6 +270,29 @@ _STATE_LABELS = {
 }
 
 
+#: Where a task's list of enterprises comes from (名单来源).
+LIST_SOURCES = {
+    "local": "本局抽取",  # the verifiable draw of PROTOCOL (commit/draw/reveal)
+    "platform": "协同监管平台抽取",  # drawn on the national 部门协同监管平台, imported
+    "superior": "上级下发",  # handed down by a superior bureau, imported
+}
+
+
+@dataclass(frozen=True)
+class ListProvenance:
+    """Who drew an imported list (名单来源 other than 本局抽取), as the office enters it.
+
+    platform: ``reference`` = the platform's task number (平台任务编号), ``issuer`` = the platform
+    or the bureau that ran the draw there, ``date`` = the platform's draw date.
+    superior: ``reference`` = the 文号 of the handing-down notice, ``issuer`` = the issuing
+    bureau (下发机关), ``date`` = its date.
+    """
+
+    reference: str
+    issuer: str
+    date: dt.date
+
+
 @dataclass(frozen=True)
 class Task:
     """One 抽查任务 (data/tasks/<id>.yaml)."""
@@ -298,7 +322,39 @@ class Task:
     plan_public: bool = False  # publish the plan before announcement
     redraw_of: str | None = None
     description: str = ""
+    list_source: str = "local"  # LIST_SOURCES key: local | platform | superior
+    provenance: ListProvenance | None = None  # required unless list_source is local
+    partners: tuple[str, ...] = ()  # 配合部门: Unit ids (hq or dept) or names as written
+    # 检查实施机关 per item: (item code, Unit id or name); items not listed: the 发起部门
+    item_authorities: tuple[tuple[str, str], ...] = ()
     origin: Origin | None = None
+
+    @property
+    def imported(self) -> bool:
+        """The list is imported (platform or superior), not drawn by this site."""
+        return self.list_source != "local"
+
+    @property
+    def list_source_label(self) -> str:
+        return LIST_SOURCES.get(self.list_source, self.list_source)
+
+    @property
+    def joint(self) -> bool:
+        return bool(self.partners)
+
+    def authority_of(self, item: str) -> str:
+        """The department that inspects ``item`` (检查实施机关)."""
+        return dict(self.item_authorities).get(item, self.department)
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One 检查事项's result for one enterprise (the national 公示系统's 序号 | 检查事项 | 检查结果)."""
+
+    item: str  # Item code
+    results: tuple[str, ...]  # result vocabulary codes
+    lab: str = ""  # 检验机构 (product sampling)
+    report: str = ""  # 报告编号 (product sampling)
 
 
 @dataclass(frozen=True)
@@ -312,7 +368,81 @@ class Result:
     results: tuple[str, ...]  # result vocabulary codes (multi-select)
     followups: tuple[str, ...] = ()  # follow-up vocabulary codes
     note: str = ""  # 备注
+    # per item (rows of the results file that name a 检查事项); empty: one whole-task result
+    items: tuple[ItemResult, ...] = ()
     origin: Origin | None = None
+
+
+#: Kinds of tracked follow-up (后续处置记录).
+FOLLOWUP_KINDS = {
+    "rectify": "责令改正",
+    "abnormal": "列入经营异常名录",
+    "case": "立案查处",
+    "transfer": "移送",
+}
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One tracked follow-up of an inspected enterprise (data/followups/<task>.csv|xlsx).
+
+    rectify: ``deadline`` (改正期限), ``review_date`` (复查日期), ``outcome`` (复查结果);
+    abnormal: ``date`` (列入日期), ``reference`` (决定书文号), ``removed`` (移出日期);
+    case: ``reference`` (案号), ``date`` (立案日期); transfer: ``receiver`` (接收机关), ``date``.
+    ``closed``: the record is closed (办结).
+    """
+
+    task: str
+    code: str
+    kind: str  # FOLLOWUP_KINDS key
+    date: dt.date | None = None
+    deadline: dt.date | None = None
+    reference: str = ""
+    review_date: dt.date | None = None
+    outcome: str = ""
+    removed: dt.date | None = None
+    receiver: str = ""
+    closed: bool = False
+    note: str = ""
+    origin: Origin | None = None
+
+    @property
+    def label(self) -> str:
+        return FOLLOWUP_KINDS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class PlanBatch:
+    """One batch (批次) of the year's plan, as the office writes it."""
+
+    title: str
+    items: tuple[str, ...] = ()  # Item codes
+    task: str = ""  # the Task id that carries the batch out, once it exists
+    department: str = ""  # 发起部门 (Unit id or name)
+    partners: tuple[str, ...] = ()  # 配合部门
+    objects: str = ""  # 检查对象 / 抽查范围 as written
+    ratio: str = ""  # 抽查比例 as written, e.g. "5%"
+    timing: str = ""  # 时间安排 as written, e.g. "2023年3月"
+    directed: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The year's plan (年度抽查计划, data/plans/<year>.yaml); public only when ``public``."""
+
+    year: int
+    title: str
+    public: bool = False
+    intro: str = ""
+    batches: tuple[PlanBatch, ...] = ()
+    ratio_min: str | None = None  # e.g. "5%"
+    ratio_max: str | None = None  # e.g. "100%"
+    directed_default: bool = False  # the plan's 抽查类型 for the year (不定向 unless said)
+    industries: tuple[str, ...] = ()  # industries the plan targets (empty: none named)
+    origin: Origin | None = None
+
+    def batch_of(self, task_id: str) -> PlanBatch | None:
+        return next((b for b in self.batches if b.task == task_id), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,6 +460,16 @@ class Model:
     tasks: tuple[Task, ...]
     results: Mapping[str, tuple[Result, ...]]  # by task id
     data_dir: str = "data"
+    followups: Mapping[str, tuple[FollowUp, ...]] = field(default_factory=dict)  # by task id
+    plans: tuple[Plan, ...] = ()
+
+    def plan(self, year: int) -> Plan | None:
+        return next((p for p in self.plans if p.year == year), None)
+
+    def unit_name(self, unit: str) -> str:
+        """A unit's name for a Unit id, or the value as written (another department's name)."""
+        u = self.portal.unit(unit)
+        return u.name if u else unit
 
     def task(self, task_id: str) -> Task | None:
         return next((t for t in self.tasks if t.id == task_id), None)

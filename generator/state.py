@@ -23,7 +23,7 @@ ANNOUNCED_FILES = ("params.json", "directory.csv", "roster.csv", "experts.csv")
 DRAWN_FILES = ("sources.json",)
 REVEALED_PUBLIC_FILES = ("code.txt", "cutoffs.csv", "exclusions.csv")  # + listing*.csv
 REVEALED_AUDIT_FILES = ("selected.csv", "exclusions.csv")
-PUBLISHED_FILES = ("results.csv",)
+PUBLISHED_FILES = ("results.csv", "imported.csv")  # imported.csv: an imported list (名单来源)
 
 
 def entry_time(entry: Mapping) -> dt.datetime:
@@ -51,7 +51,13 @@ class TaskEntries:
     cancel: Mapping | None = None
     reassigns: tuple[Mapping, ...] = ()
     audits: tuple[Mapping, ...] = ()
+    imports: tuple[Mapping, ...] = ()  # an imported list and its corrections, in log order
     all: tuple[Mapping, ...] = field(default=())
+
+    @property
+    def imported(self) -> Mapping | None:
+        """The latest import entry: the list in force."""
+        return self.imports[-1] if self.imports else None
 
     @property
     def revealed(self) -> bool:
@@ -76,6 +82,7 @@ def task_entries(entries: Iterable[Mapping], task_id: str) -> TaskEntries:
         cancel=by_type.get("cancel"),
         reassigns=tuple(e for e in mine if e["type"] == "reassign"),
         audits=tuple(e for e in mine if e["type"] == "audit"),
+        imports=tuple(e for e in mine if e["type"] == "import"),
         all=tuple(mine),
     )
 
@@ -86,9 +93,14 @@ def task_state(task: Task, entries: TaskEntries, as_of: dt.date) -> TaskState:
         return TaskState.CANCELLED
     if entries.publish is not None:
         return TaskState.PUBLISHED
-    if entries.announce is None or as_of < task.announce_date:
+    if task.imported:  # no commitment: announced on its date, "drawn" once its list is imported
+        if as_of < task.announce_date:
+            return TaskState.PLANNED
+        if entries.imported is None:
+            return TaskState.ANNOUNCED
+    elif entries.announce is None or as_of < task.announce_date:
         return TaskState.PLANNED
-    if entries.draw is None:
+    elif entries.draw is None:
         return TaskState.ANNOUNCED
     if task.completion_date is not None and as_of >= task.completion_date:
         return TaskState.COMPLETED
@@ -145,6 +157,17 @@ def _listing_rows(data: bytes):
     )
 
 
+def imported_rows(data: bytes):
+    """The rows of a published imported list (``imported.csv``: code,inspectors)."""
+    from .site.view import ListingRow
+
+    out = []
+    for line in data.decode("utf-8").splitlines()[1:]:
+        code, _, ids = line.partition(",")
+        out.append(ListingRow(code, "", "", tuple(i for i in ids.split(";") if i)))
+    return tuple(out)
+
+
 def _strata_views(task: Task, entries: TaskEntries, files: Mapping[str, bytes]):
     from .protocol.canonical import parse_csv
     from .site.view import StratumView
@@ -188,10 +211,13 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
     from .draws.record import log_prefix_files, read_record, stored_inputs
     from .protocol.snapshots import STORE
     from .site.view import Embargo, Publication, PublicView, StoredFile, TaskView
+    from .tlog.anchors import anchor_status
     from .verifier.bundle import build_verify_py
 
     record = record or read_record(data_dir)
     shown = visible(record.entries, as_of)
+    size = len(shown) if len(shown) == len(record.entries) else _prefix_size(record.entries, shown)
+    log_files = log_prefix_files(record, size)
     by_task = {t.id: task_entries(shown, t.id) for t in model.tasks}
     ctx = _calendar_context(model, as_of, _published_dates(by_task),
                             frozenset(t for t, e in by_task.items() if e.cancel is not None))
@@ -223,6 +249,8 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
 
             listing = tuple(ListingRow(c, "", "", tuple(i), tuple(x))
                             for c, i, x in parse_csv("selected.csv", files["selected.csv"]))
+        if published and listing is None and "imported.csv" in files:
+            listing = imported_rows(files["imported.csv"])
         results = tuple(model.results.get(task.id, ())) if published else None
         status = publication_status(task, ctx, model.portal.deadline_workdays)
         views.append(TaskView(
@@ -236,6 +264,7 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
             publication=Publication(status.kind, status.deadline, status.published, status.workdays_late),
             reassign_count=len(entries.reassigns),
             commitment_overdue=_commitment_overdue(task, entries, ctx, model.portal.deadline_workdays),
+            anchor=anchor_status(log_files, entries.announce) if entries.announce else None,
         ))
         # Embargo: what the office's folder holds about this task that is not public yet.
         hidden_listing = bundle.get("listing.csv") if listing is None else None
@@ -258,11 +287,10 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
     embargo_codes -= public_codes
     names = {model.enterprises[c].name for c in embargo_codes if c in model.enterprises}
     names |= {i.name for i in model.inspectors if i.id in embargo_ids - public_ids}
-    size = len(shown) if len(shown) == len(record.entries) else _prefix_size(record.entries, shown)
     return PublicView(
         as_of=as_of,
         tasks=tuple(views),
-        log_files=log_prefix_files(record, size),
+        log_files=log_files,
         snapshots=snapshots,
         verify_py=build_verify_py(),
         embargo=Embargo(frozenset(embargo_codes), frozenset(names), frozenset(secrets)),

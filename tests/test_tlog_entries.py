@@ -28,10 +28,21 @@ from generator.tlog.entries import (
 VECTORS = Path(__file__).parent / "vectors" / "tlog"
 GOLDEN = json.loads((VECTORS / "entries.json").read_text(encoding="utf-8"))
 LOG = (VECTORS / "draws.jsonl").read_bytes()
+# An imported list and its correction: a log of its own (such a task has no announce).
+GOLDEN_IMPORT = json.loads((VECTORS / "entries-import.json").read_text(encoding="utf-8"))
 
 
 def test_golden_vectors_cover_every_type():
-    assert {v["fields"]["type"] for v in GOLDEN} == set(TYPES)
+    assert {v["fields"]["type"] for v in GOLDEN + GOLDEN_IMPORT} == set(TYPES)
+
+
+@pytest.mark.parametrize("i", range(len(GOLDEN_IMPORT)))
+def test_golden_import_line_and_hash(i):
+    vector = GOLDEN_IMPORT[i]
+    entry = make_entry(vector["fields"], i, vector["time"], GOLDEN_IMPORT[i - 1]["hash"] if i else ZERO_HASH)
+    assert stored_line(entry).decode("utf-8") == vector["line"] and entry["hash"] == vector["hash"]
+    assert rfc8785.dumps(entry) == stored_line(entry)
+    check_chain([json.loads(v["line"]) for v in GOLDEN_IMPORT[: i + 1]])
 
 
 @pytest.mark.parametrize("i", range(len(GOLDEN)), ids=[v["fields"]["type"] for v in GOLDEN])

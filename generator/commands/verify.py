@@ -1,4 +1,4 @@
-"""``gongshi verify [--data DIR | --site DIR] [--since CHECKPOINT] [TASK…]``.
+"""``gongshi verify [--data DIR | --site DIR] [--since CHECKPOINT] [--require-anchors] [TASK…]``.
 
 Runs the same code as the standalone ``verify.py`` (``generator.verifier.run``), over public
 material only: never ``secrets/``.
@@ -17,6 +17,8 @@ def register(subparsers) -> None:
     where.add_argument("--site", default=None, metavar="目录", help="已生成的网站目录")
     p.add_argument("--since", default=None, metavar="检查点文件", help="以前保存的检查点文件")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--require-anchors", action="store_true",
+                   help="要求每个任务的公告时间经外部证明（早于开奖的 RFC 3161 时间戳或见证人副署），否则不通过")
     p.add_argument("tasks", nargs="*", metavar="任务编号")
     p.set_defaults(func=run)
 
@@ -31,4 +33,6 @@ def run(args) -> int:
         argv += ["--since", args.since]
     if args.json:
         argv.append("--json")
+    if args.require_anchors:
+        argv.append("--require-anchors")
     return main(argv, draw_fn=draw_for_verify)  # the same checks, the draw re-run on all cores

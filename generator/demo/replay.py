@@ -11,6 +11,7 @@ data folder whose portal.yaml does not say 示例数据.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import shutil
 import sys
@@ -26,7 +27,7 @@ from ..load import load_model
 from ..protocol.listing import parse_listing
 from ..tlog.signer import Signer, verifier_key_file, write_key_file
 from ..tlog.store import LogStore
-from . import demo_events, write_office_files, write_results
+from . import demo_events, tsa, write_office_files, write_results
 
 DEMO_KEY_SEED = hashlib.sha256(b"gongshi demo log key").digest()
 
@@ -53,7 +54,9 @@ def _reset(data_dir: Path, secrets_dir: Path) -> None:
     shutil.rmtree(secrets_dir, ignore_errors=True)
 
 
-def replay(data_dir: Path, secrets_dir: Path) -> None:
+def replay(data_dir: Path, secrets_dir: Path, stamp_time=None) -> None:
+    """``stamp_time(task, clock_time)``: when the demo TSA stamps the task's announcement (None:
+    no anchor); by default at once. Tests use it to replay a backdated announcement."""
     data_dir = Path(data_dir)
     secrets_dir = Path(secrets_dir)
     _reset(data_dir, secrets_dir)
@@ -64,16 +67,23 @@ def replay(data_dir: Path, secrets_dir: Path) -> None:
     write_key_file(secrets_dir / "log.key", signer)
     (data_dir / "log").mkdir(parents=True, exist_ok=True)
     (data_dir / "log" / "key.pub").write_bytes(verifier_key_file(signer))
+    (data_dir / "log" / "tsa").mkdir()
+    (data_dir / "log" / "tsa" / "demo-tsa.pem").write_bytes(tsa.certificate_pem())
 
     for event in demo_events():
         ws = Workspace.at(data_dir, secrets_dir, clock=lambda t=event.time: t)
         ws.key_name = name
         if event.kind == "commit":
             entry = commit(ws, model, event.task, secret_source=lambda t=event.task: demo_secret(t))
-            # The demo's announcements are "anchored" by a (fictitious) notice on the portal.
-            LogStore(ws.log_dir, ws.key_file).record_anchor(
-                entry["seq"], "notice", f"{model.portal.site_url}tasks/{event.task}/", event.time
-            )
+            # Each announcement is anchored at once by the demo's own RFC 3161 time-stamping
+            # authority: a token over the checkpoint that first includes the announce entry.
+            stamped = stamp_time(event.task, event.time) if stamp_time else event.time
+            if stamped is not None:
+                checkpoint = (ws.log_dir / "checkpoints" / str(entry["seq"] + 1)).read_bytes()
+                token = base64.b64encode(tsa.token(checkpoint, stamped)).decode("ascii")
+                LogStore(ws.log_dir, ws.key_file).record_anchor(
+                    entry["seq"], "rfc3161", token, event.time
+                )
         elif event.kind == "draw":
             draw(ws, event.task, parse_source_args(event.numbers or []))
             if event.results:

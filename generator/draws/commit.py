@@ -96,6 +96,10 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
     task = model.task(task_id)
     if task is None:
         raise DrawRefused(f"找不到任务 {task_id}：data/tasks/ 中没有编号为 {task_id} 的任务文件。")
+    if task.imported:
+        raise DrawRefused(
+            f"任务 {task_id} 的名单来源是{task.list_source_label}，名单不在本站抽取："
+            f"请用 gongshi import-list {task_id} 名单文件 导入平台导出或上级下发的名单。")
     entries = ws.entries()
     if any(e["task"] == task_id and e["type"] == "announce" for e in entries):
         raise DrawRefused(

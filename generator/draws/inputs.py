@@ -136,8 +136,14 @@ def directory_rows(model: Model) -> Iterator[dict]:
 
 
 def roster_rows(model: Model) -> Iterator[dict]:
-    """``roster.csv``: id,unit,qualified,expertise,cap,recusals."""
+    """``roster.csv``: id,unit,qualified,expertise,cap,recusals.
+
+    Inspectors of other departments (units of kind ``dept``, in joint tasks) are drawn by their
+    own department within its own scope, never in this bureau's draw."""
+    other = {u.id for u in model.portal.units if u.kind == "dept"}
     for i in model.inspectors:
+        if i.unit in other:
+            continue
         yield {
             "id": i.id,
             "unit": i.unit,

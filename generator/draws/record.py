@@ -14,7 +14,7 @@ from ..protocol.errors import ProtocolError
 from ..protocol.snapshots import FILES, STORE, full_name, patch_base, patch_name
 from ..tlog.entries import parse_log
 from ..tlog.merkle import HashTree
-from ..tlog.tiles import all_tiles
+from ..tlog.tiles import all_tiles, tiles_at_sizes
 from ..tlog.verify_log import stored_records
 
 
@@ -81,7 +81,9 @@ def log_prefix_files(record: DrawRecord, size: int) -> dict[str, bytes]:
 
     The log lines are a prefix; tiles are recomputed for that size (they are derived data);
     the checkpoint is the one signed at that size (``checkpoints/<size>``, kept for every size);
-    later checkpoints and anchors of later entries are left out.
+    later checkpoints and anchors of later entries are left out. Like the office's folder, the
+    prefix serves the partial tiles and entry bundles of every size it keeps a checkpoint for
+    (c2sp.org/tlog-tiles: a log MUST serve them for every checkpoint it published).
     """
     if size == len(record.entries):
         return dict(record.log_files)
@@ -95,11 +97,13 @@ def log_prefix_files(record: DrawRecord, size: int) -> dict[str, bytes]:
     tree = HashTree.from_records(records)
     for rel, data in all_tiles(tree, records).items():
         out["log/" + rel] = data
+    kept_sizes = []
     for name, data in record.log_files.items():
         if name.startswith("log/checkpoints/"):
             kept = name.rsplit("/", 1)[1]
             if kept.isdigit() and int(kept) <= size:
                 out[name] = data
+                kept_sizes.append(int(kept))
         elif name.startswith("log/anchors/"):
             seq = name.rsplit("/", 1)[1].removesuffix(".json")
             if seq.isdigit() and int(seq) < size:
@@ -108,6 +112,8 @@ def log_prefix_files(record: DrawRecord, size: int) -> dict[str, bytes]:
             "log/draws.jsonl", "log/checkpoint"
         ):
             out.setdefault(name, data)  # e.g. auditors.pub
+    for rel, data in tiles_at_sizes(tree, records, kept_sizes).items():
+        out.setdefault("log/" + rel, data)
     checkpoint = record.log_files.get(f"log/checkpoints/{size}")
     if checkpoint is not None:
         out["log/checkpoint"] = checkpoint

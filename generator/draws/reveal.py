@@ -87,14 +87,21 @@ def results_csv(model: Model, task_id: str) -> bytes:
 
 @exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
 def publish(ws: Workspace, model: Model, task_id: str) -> dict:
+    from .imports import latest_imported
+
     entries = ws.task_entries(task_id)
-    if entries.reveal is None:
-        raise DrawRefused(f"任务 {task_id} 尚未揭示抽取结果，请先执行 gongshi reveal {task_id}。")
+    task = model.task(task_id)
+    imported = entries.imported is not None or (task is not None and task.imported)
     if entries.cancel is not None:
         raise DrawRefused(f"任务 {task_id} 已取消，没有检查结果可公示。")
+    if imported:  # a list drawn elsewhere: no code to reveal; the list is made public now
+        listing = latest_imported(ws, task_id)
+    elif entries.reveal is None:
+        raise DrawRefused(f"任务 {task_id} 尚未揭示抽取结果，请先执行 gongshi reveal {task_id}。")
+    else:
+        public = ws.public_files(task_id)
+        listing = public.get("listing.csv") or public.get("selected.csv")
     data = results_csv(model, task_id)
-    public = ws.public_files(task_id)
-    listing = public.get("listing.csv") or public.get("selected.csv")
     selected = {row.split(b",", 1)[0].decode() for row in (listing or b"").splitlines()}
     selected.discard("code")
     recorded = {row[0] for row in parse_csv("results.csv", data)}
@@ -107,5 +114,7 @@ def publish(ws: Workspace, model: Model, task_id: str) -> dict:
             + (f"多出 {len(extra)} 家（如 {', '.join(extra[:3])}）" if extra else "")
             + "。请修改 data/results/ 中的结果文件。"
         )
+    if imported:
+        ws.write_public(task_id, "imported.csv", listing)
     ws.write_public(task_id, "results.csv", data)
     return append_entry(ws, {"type": "publish", "task": task_id, "results_sha256": sha256_hex(data)}, ws.now())

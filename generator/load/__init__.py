@@ -15,7 +15,9 @@ from ..model import Model
 from .base import LoadContext
 from .cache import LoadCache
 from .directory import load_directory
+from .followups import load_followups
 from .items import load_items
+from .plans import load_plans
 from .portal import load_portal
 from .results import load_results
 from .roster import load_experts, load_roster
@@ -45,6 +47,8 @@ def load_model(
     tasks = load_tasks(ctx, portal, vocab, cache)
     task_ids = {t.id for t in tasks} | _task_stems(root)
     results = load_results(ctx, vocab, task_ids, cache)
+    followups = load_followups(ctx, task_ids)
+    plans = load_plans(ctx, portal)
     if cache is not None:
         cache.save()
     if portal is None:
@@ -59,6 +63,8 @@ def load_model(
         tasks=tasks,
         results=results,
         data_dir=str(root),
+        followups=followups,
+        plans=plans,
     )
     return model, ctx.findings
 

@@ -56,6 +56,54 @@ RESULTS: Table = {
     "followups": ("后续处置", ("后续处置措施", "处置措施", "followups")),
     "note": ("备注", ("说明", "note")),
     "completed": ("完成日期", ("检查完成日期", "completed")),
+    "item": ("检查事项", ("抽查事项", "事项编号", "item")),
+    "lab": ("检验机构", ("检测机构", "lab")),
+    "report": ("报告编号", ("检验报告编号", "report")),
+}
+
+FOLLOWUPS: Table = {
+    "code": DIRECTORY["code"],
+    "name": ("企业名称", ("名称", "市场主体名称", "name")),
+    "kind": ("处置类型", ("后续处置", "类型", "kind")),
+    "date": ("日期", ("决定日期", "列入日期", "立案日期", "移送日期", "date")),
+    "deadline": ("改正期限", ("期限", "deadline")),
+    "reference": ("文号", ("决定书文号", "案号", "reference")),
+    "review_date": ("复查日期", ("review_date",)),
+    "outcome": ("复查结果", ("outcome",)),
+    "removed": ("移出日期", ("removed",)),
+    "receiver": ("接收机关", ("移送机关", "receiver")),
+    "status": ("状态", ("办理状态", "status")),
+    "note": ("备注", ("说明", "note")),
+}
+
+# An imported list (协同监管平台 export or a handed-down list): the columns kept.
+IMPORTED: Table = {
+    "code": DIRECTORY["code"],
+    "name": ("企业名称", ("名称", "市场主体名称", "检查对象名称", "name")),
+    "inspectors": ("检查人员", ("执法检查人员", "检查人员编号", "inspectors")),
+}
+
+PLAN: Table = {
+    "year": ("年度", ("year",)),
+    "title": ("名称", ("title", "name")),
+    "public": ("公开", ("计划公开", "public")),
+    "intro": ("说明", ("intro", "description")),
+    "batches": ("批次", ("batches",)),
+    "ratio_min": ("比例下限", ("ratio_min",)),
+    "ratio_max": ("比例上限", ("ratio_max",)),
+    "directed": ("抽查类型", ("directed", "type")),
+    "industries": ("重点行业", ("industries",)),
+}
+PLAN_BATCH: Table = {
+    "title": ("名称", ("title", "name")),
+    "items": ("抽查事项", ("items",)),
+    "task": ("任务编号", ("task",)),
+    "department": ("发起部门", ("发起科室", "department")),
+    "partners": ("配合部门", ("partners",)),
+    "objects": ("检查对象", ("抽查范围", "objects")),
+    "ratio": ("抽查比例", ("比例", "ratio")),
+    "timing": ("时间安排", ("时间", "timing")),
+    "directed": ("抽查类型", ("directed", "type")),
 }
 
 # Roster columns that hold personal data: recognised only so that they are silently ignored.
@@ -109,7 +157,11 @@ TASK: Table = {
     "id": ("编号", ("id",)),
     "title": ("名称", ("title", "name")),
     "year": ("年度", ("year",)),
-    "department": ("发起科室", ("department",)),
+    "department": ("发起科室", ("发起部门", "department")),
+    "partners": ("配合部门", ("配合科室", "partners")),
+    "item_authorities": ("检查实施机关", ("item_authorities",)),
+    "list_source": ("名单来源", ("list_source",)),
+    "provenance": ("名单出处", ("provenance",)),
     "items": ("抽查事项", ("items",)),
     "directed": ("抽查类型", ("type", "directed")),
     "mode": ("模式", ("mode",)),
@@ -127,6 +179,11 @@ TASK: Table = {
     "plan_public": ("计划公开", ("plan_public",)),
     "redraw_of": ("重抽自", ("redraw_of",)),
     "description": ("说明", ("description",)),
+}
+PROVENANCE: Table = {
+    "reference": ("文号", ("平台任务编号", "任务编号", "下发文号", "reference")),
+    "issuer": ("下发机关", ("抽取机关", "平台", "issuer")),
+    "date": ("日期", ("抽取日期", "下发日期", "date")),
 }
 CONDITION: Table = {
     "column": ("列", ("column",)),

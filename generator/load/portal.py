@@ -22,7 +22,8 @@ from .records import key_origin, record
 from .yamlio import line_of, load_yaml
 
 UNIT_KINDS = {"局机关": "hq", "局机关科室": "hq", "科室": "hq", "hq": "hq",
-              "市场监管所": "station", "监管所": "station", "station": "station"}
+              "市场监管所": "station", "监管所": "station", "station": "station",
+              "其他部门": "dept", "部门": "dept", "dept": "dept"}
 _RANGE = re.compile(r"\s*(.+?)\s*(?:\.\.|～|~|至)\s*(.+?)\s*")
 FILE = "portal.yaml"
 
@@ -87,8 +88,8 @@ def _units(ctx: LoadContext, raw: object, parent: object) -> tuple[Unit, ...]:
                       value=uid, fix="例如 hq-credit 或 s01。")
             continue
         if kind not in UNIT_KINDS:
-            ctx.error("schema.vocab", "单位「类型」应为 局机关 或 市场监管所", origin, column="类型",
-                      value=kind, fix="写作 类型: 局机关 或 类型: 市场监管所。")
+            ctx.error("schema.vocab", "单位「类型」应为 局机关、市场监管所 或 其他部门", origin, column="类型",
+                      value=kind, fix="写作 类型: 局机关、类型: 市场监管所 或 类型: 其他部门（联合抽查的税务、应急管理等部门）。")
             continue
         units.append(Unit(uid, name or uid, UNIT_KINDS[kind], origin))
     return tuple(units)

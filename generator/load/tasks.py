@@ -13,7 +13,18 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from ..model import Condition, Origin, Portal, Scope, Source, StratumRule, Task, Vocabularies
+from ..model import (
+    LIST_SOURCES,
+    Condition,
+    ListProvenance,
+    Origin,
+    Portal,
+    Scope,
+    Source,
+    StratumRule,
+    Task,
+    Vocabularies,
+)
 from . import headers as H
 from .base import ID_RE, LoadContext, parse_bool, resolve_unit, split_multi, text
 from .cache import LoadCache, dependency_digest
@@ -47,6 +58,11 @@ EXCLUSION_RULES = {"same-item-same-year": "same-item-same-year",
                    "同一事项同年已抽中": "same-item-same-year"}
 GAMES = ("fc3d", "pl5", "ssq", "dlt", "drand")
 SCHEDULED_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
+
+LIST_SOURCE_OF = {H.normalise(k): k for k in LIST_SOURCES} | {
+    H.normalise(v): k for k, v in LIST_SOURCES.items()} | {
+    H.normalise("平台抽取"): "platform", H.normalise("部门协同监管平台抽取"): "platform",
+    H.normalise("国家企业信用信息公示系统抽取"): "platform", H.normalise("上级抽取下发"): "superior"}
 
 MAX_CHAIN = 100_000  # hash-chain length: computing H^n must stay instant at commit
 
@@ -158,6 +174,9 @@ class _TaskLoader:
         if plan_public is None:
             self.err("schema.bool", "「计划公开」应为 是 或 否", self.at(data, H.TASK, "plan_public"),
                      f.get("plan_public"), "写 是 或 否。")
+        list_source, provenance = self.list_source(f, data)
+        partners = tuple(self.unit_ref(u) for u in split_multi(f.get("partners")))
+        authorities = self.authorities(f, data, items)
         if not self.ok:
             return None
         return Task(
@@ -168,7 +187,8 @@ class _TaskLoader:
             experts_expertise=insp["experts_expertise"], exclusion_rules=tuple(exclusions),
             sources=sources, n=n, completion_date=completion, plan_public=bool(plan_public),
             redraw_of=text(f.get("redraw_of")) or None, description=text(f.get("description")),
-            origin=origin,
+            list_source=list_source, provenance=provenance, partners=partners,
+            item_authorities=authorities, origin=origin,
         )
 
     # -- fields ---------------------------------------------------------------------------------
@@ -179,6 +199,67 @@ class _TaskLoader:
             self.err("schema.required", f"缺少「{H.canonical(H.TASK, fld)}」", self.at(data, H.TASK, fld),
                      fix=f"在任务文件中填写 {H.canonical(H.TASK, fld)}。")
         return value
+
+    def list_source(self, f: dict, data: object) -> tuple[str, ListProvenance | None]:
+        """名单来源 and, for an imported list, its 名单出处 {文号/平台任务编号, 下发机关, 日期}."""
+        raw = f.get("list_source")
+        source = LIST_SOURCE_OF.get(H.normalise(text(raw))) if raw is not None else "local"
+        if source is None:
+            self.err("schema.vocab", f"「名单来源」无法识别：{raw}", self.at(data, H.TASK, "list_source"), raw,
+                     "可用：" + "、".join(LIST_SOURCES.values()) + "（不写即为 本局抽取）。")
+            return "local", None
+        raw_p = f.get("provenance")
+        if source == "local":
+            if raw_p is not None:
+                self.err("schema.vocab", "「名单出处」只用于 协同监管平台抽取 或 上级下发 的任务",
+                         self.at(data, H.TASK, "provenance"), fix="删去「名单出处」，或写明「名单来源」。")
+            return source, None
+        ref_name = "平台任务编号" if source == "platform" else "文号"
+        who = "抽取机关" if source == "platform" else "下发机关"
+        example = (f"名单出处: {{{ref_name}: …, {who}: …, 日期: 2023-03-06}}")
+        origin = self.at(data, H.TASK, "provenance")
+        if raw_p is None:
+            self.err("schema.required", f"名单来源为{LIST_SOURCES[source]}时须写「名单出处」", origin,
+                     fix=f"例如 {example}")
+            return source, None
+        got = record(self.ctx, H.PROVENANCE, raw_p, self.file, "名单出处")
+        if got is None:
+            self.ok = False
+            return source, None
+        p, _ = got
+        reference, issuer = text(p.get("reference")), text(p.get("issuer"))
+        day = None
+        try:
+            day = parse_date(p.get("date")) if text(p.get("date")) else None
+        except ValueError as exc:
+            self.err("schema.date", str(exc), key_origin(raw_p, self.file, H.PROVENANCE, "date"), p.get("date"),
+                     f"日期写作 {DATE_FORMS}。")
+            return source, None
+        missing = [n for n, v in ((ref_name, reference), (who, issuer), ("日期", day)) if not v]
+        if missing:
+            self.err("schema.required", "「名单出处」缺少 " + "、".join(missing), origin, fix=f"例如 {example}")
+            return source, None
+        return source, ListProvenance(reference, issuer, day)
+
+    def authorities(self, f: dict, data: object, items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """检查实施机关: {事项编号: 部门} — the department that inspects each item."""
+        raw = f.get("item_authorities")
+        if raw is None:
+            return ()
+        origin = self.at(data, H.TASK, "item_authorities")
+        if not isinstance(raw, dict):
+            self.err("schema.type", "「检查实施机关」应为 {事项编号: 部门} 的映射", origin, raw,
+                     fix="例如 检查实施机关: {A05: 区税务局}")
+            return ()
+        out = []
+        for item, unit in raw.items():
+            code = text(item)
+            if code not in items:
+                self.err("schema.vocab", f"「检查实施机关」中的事项 {code} 不在本任务的「抽查事项」中", origin, code,
+                         "只为本任务的事项指定检查实施机关。")
+                continue
+            out.append((code, self.unit_ref(text(unit))))
+        return tuple(sorted(out))
 
     def unit_ref(self, value: str) -> str:
         """Unit id for a unit written as id or name; unknown units are kept as written

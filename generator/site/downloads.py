@@ -142,9 +142,19 @@ def build_downloads(model: Model, view: v.PublicView) -> dict[str, bytes]:
                      "announce": dict(tv.announce) if tv.announce else None,
                      "draw": dict(tv.draw) if tv.draw else None,
                      "reassign": [dict(e) for e in tv.reassign],
-                     "publish": dict(tv.publish) if tv.publish else None}
+                     "publish": dict(tv.publish) if tv.publish else None,
+                     "anchor": _anchor_record(tv.anchor)}
         for tv in view.tasks})
     return out
+
+
+def _anchor_record(status) -> dict | None:
+    """The anchor status the build computed (``tlog.anchors.anchor_status``), for the browser."""
+    if status is None:
+        return None
+    return {"proven": status.proven, "label": status.label, "kind": status.kind,
+            "time": status.time, "earliest": status.earliest,
+            "detail": status.problem or status.warning or status.detail}
 
 
 def _pair(value: str) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..model import Result, Task, TaskState
+from ..tlog.anchors import AnchorStatus
 
 #: Publication status kinds (结果公示时限, 20 working days after completion).
 ON_TIME = "on_time"  # 按时公示
@@ -90,6 +91,7 @@ class TaskView:
     publication: Publication = Publication(NOT_DUE)
     reassign_count: int = 0
     commitment_overdue: bool = False  # a commitment not revealed by its deadline: 未揭示
+    anchor: AnchorStatus | None = None  # the announce entry's external anchor, as published
 
     @property
     def published(self) -> bool:

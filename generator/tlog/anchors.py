@@ -1,24 +1,44 @@
-"""External anchors of log entries: ``log/anchors/<seq>.json`` (PROTOCOL §8, §13).
+"""External anchors of log entries: ``log/anchors/<seq>.json`` (protocol page §16, §17).
 
 Standard library only (bundled into the standalone ``verify.py``); no I/O.
 
 An anchor file is the JCS of ``{"kind", "ref", "seq", "time"}`` and LF: ``kind`` is
 ``notice`` (a notice on the national 公示系统 or the government portal), ``rfc3161`` (an
-RFC 3161 timestamp over the checkpoint) or ``cosignature`` (a witness cosignature); ``ref`` is
-the URL or the token in base64; ``time`` is ``YYYY-MM-DDTHH:MM:SSZ``.
+RFC 3161 timestamp over a checkpoint that includes the entry) or ``cosignature`` (a witness
+cosignature of such a checkpoint); ``ref`` is the URL, the token in base64 or the cosigned
+checkpoint note in base64; ``time`` is when the office recorded it, ``YYYY-MM-DDTHH:MM:SSZ``.
+
+``anchor_status`` decides whether an announce entry's time is proven from outside: only an
+``rfc3161`` token (checked against a TSA certificate published in ``log/tsa/``) or a
+``cosignature`` (by a witness of ``log/witnesses.pub``) proves a time offline, and it must be
+earlier than the earliest scheduled draw time of the task's sources. Otherwise the task is
+shown as "公告时间未经外部证明" (a warning; an error with ``--require-anchors``).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from . import cosign, rfc3161
 from ._jcs import dumps as jcs_dumps
+from .checks import WARNING, Check, failed, passed
 from .entries import valid_time
+from .note import NoteError, parse_key_file, parse_note
 
 KINDS = ("notice", "rfc3161", "cosignature")
-LEAD = timedelta(hours=24)  # anchored at least 24 h before the first source's time (§8)
+LEAD = timedelta(hours=24)  # a notice is recorded at least 24 h before the first source's time
+TSA_DIR = "log/tsa/"
+CHECKPOINTS_DIR = "log/checkpoints/"
+UNPROVEN = "公告时间未经外部证明"
+PROVING = ("rfc3161", "cosignature")  # the kinds whose time a verifier checks offline
 
 
 def anchor_path(seq: int) -> str:
@@ -61,8 +81,24 @@ def parse_anchor(data: bytes, seq: int) -> dict[str, Any]:
     return anchor
 
 
-def anchor_deadline(announce: dict[str, Any]) -> datetime | None:
-    """The latest acceptable anchor time: the first source's scheduled time minus 24 h."""
+def earliest_draw_time(announce: Mapping[str, Any]) -> datetime | None:
+    """The earliest scheduled draw time among the task's sources (not the first listed)."""
+    times = []
+    try:
+        for source in announce["sources"]:
+            scheduled = datetime.fromisoformat(source["scheduled"])
+            if scheduled.tzinfo is None:
+                return None
+            times.append(scheduled.astimezone(UTC))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return min(times) if times else None
+
+
+def anchor_deadline(announce: Mapping[str, Any]) -> datetime | None:
+    """The latest acceptable recorded time of a notice: the first listed source's scheduled
+    time minus 24 h (the rule of protocol 1, kept unchanged so that old logs verify as before;
+    a notice proves no time anyway)."""
     try:
         scheduled = datetime.fromisoformat(announce["sources"][0]["scheduled"])
     except (KeyError, IndexError, TypeError, ValueError):
@@ -74,3 +110,167 @@ def anchor_deadline(announce: dict[str, Any]) -> datetime | None:
 
 def parse_time(time: str) -> datetime:
     return datetime.strptime(time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class AnchorStatus:
+    """What the anchor of one announce entry shows (the site and the verifiers print it)."""
+
+    seq: int
+    task: str
+    kind: str | None  # None: no anchor file
+    proven: bool  # a verified rfc3161/cosignature time earlier than the earliest draw time
+    time: str | None  # the proven time, or the recorded time of a notice
+    earliest: str | None  # the earliest scheduled draw time (UTC)
+    detail: str  # 中文: what was found
+    problem: str | None = None  # an inconsistency: the anchor is wrong or too late (error)
+    warning: str | None = None  # why the time is not proven
+    own_host: bool = False  # a notice on the portal's own host: the office's own word
+
+    @property
+    def label(self) -> str:
+        return "公告时间已经外部证明" if self.proven else UNPROVEN
+
+
+def _tsa_certificates(files: Mapping[str, bytes]) -> tuple[list[rfc3161.Certificate], list[str]]:
+    certs, problems = [], []
+    for path in sorted(p for p in files if p.startswith(TSA_DIR)):
+        try:
+            certs += rfc3161.parse_pem_certificates(files[path])
+        except rfc3161.TokenError as exc:
+            problems.append(f"{path}：{exc}")
+    return certs, problems
+
+
+def _covering_checkpoints(files: Mapping[str, bytes], seq: int) -> list[tuple[int, bytes]]:
+    """Kept checkpoints whose tree includes entry ``seq``, smallest first."""
+    out = []
+    for path, data in files.items():
+        name = path[len(CHECKPOINTS_DIR):] if path.startswith(CHECKPOINTS_DIR) else ""
+        if name.isdigit() and int(name) > seq:
+            out.append((int(name), data))
+    return sorted(out)
+
+
+def _own_host(files: Mapping[str, bytes]) -> str | None:
+    try:
+        name = parse_key_file(files.get("log/key.pub", b"")).name
+    except NoteError:
+        return None
+    return name.split("/")[0].lower()
+
+
+def _b64(ref: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(ref, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"{what}不是标准 base64") from None
+
+
+def _rfc3161_time(files: Mapping[str, bytes], anchor: Mapping[str, Any]) -> tuple[datetime, str]:
+    token = _b64(anchor["ref"], "RFC 3161 时间戳凭证")
+    certs, problems = _tsa_certificates(files)
+    if not certs:
+        raise ValueError("网站没有公布时间戳机构证书（log/tsa/*.pem）" + (
+            "：" + "；".join(problems) if problems else ""))
+    hash_name, hashed = rfc3161.imprint_of(token)
+    covering = _covering_checkpoints(files, anchor["seq"])
+    match = next(((size, data) for size, data in covering
+                  if hash_name and hashlib.new(hash_name, data).digest() == hashed), None)
+    if match is None:
+        raise ValueError(f"时间戳的消息摘要不是任何包含 seq {anchor['seq']} 的检查点"
+                         f"（log/checkpoints/<树大小>）的摘要")
+    size, data = match
+    stamp = rfc3161.verify_token(token, certs, data)
+    return stamp.gen_time, (
+        f"RFC 3161 时间戳：{stamp.tsa.subject_cn or '时间戳机构'}（证书 SHA-256 "
+        f"{stamp.tsa.fingerprint[:16]}…）证明 log/checkpoints/{size} 在 {_stamp(stamp.gen_time)} 已存在"
+    )
+
+
+def _cosignature_time(files: Mapping[str, bytes], anchor: Mapping[str, Any]) -> tuple[datetime, str]:
+    note = _b64(anchor["ref"], "见证人副署")
+    if cosign.WITNESSES not in files:
+        raise ValueError(f"网站没有公布见证人公钥 {cosign.WITNESSES}")
+    witnesses = cosign.parse_witnesses(files[cosign.WITNESSES])
+    signed = cosign.verify_cosigned(note, witnesses)
+    for size, data in _covering_checkpoints(files, anchor["seq"]):
+        try:
+            if parse_note(data).text == signed.body:
+                return signed.time, (
+                    f"见证人 {signed.witness.name} 于 {_stamp(signed.time)} 副署了 "
+                    f"log/checkpoints/{size}"
+                )
+        except NoteError:
+            continue
+    raise ValueError(f"副署的检查点不是任何包含 seq {anchor['seq']} 的已发布检查点")
+
+
+def anchor_status(files: Mapping[str, bytes], announce: Mapping[str, Any]) -> AnchorStatus:
+    """The anchor of ``announce`` as the published log files show it."""
+    seq, task, path = announce["seq"], announce["task"], anchor_path(announce["seq"])
+    earliest = earliest_draw_time(announce)
+    early = _stamp(earliest) if earliest else None
+    data = files.get(path)
+    if data is None:
+        return AnchorStatus(seq, task, None, False, None, early, f"没有外部锚定记录 {path}",
+                            warning=f"没有外部锚定记录 {path}")
+    try:
+        anchor = parse_anchor(data, seq)
+    except ValueError as exc:
+        return AnchorStatus(seq, task, None, False, None, early, f"{path}：{exc}",
+                            problem=f"{path}：{exc}")
+    kind = anchor["kind"]
+    if kind == "notice":
+        return _notice_status(files, anchor, announce, early)
+    try:
+        moment, detail = (_rfc3161_time if kind == "rfc3161" else _cosignature_time)(files, anchor)
+    except (ValueError, NoteError) as exc:
+        return AnchorStatus(seq, task, kind, False, None, early, f"{path}：{exc}",
+                            problem=f"{path}：{exc}")
+    if earliest is not None and moment >= earliest:
+        problem = (f"{path}：{detail}，不早于最早的随机源开奖时间 {early}："
+                   f"公告可能是开奖后才做的（倒签）")
+        return AnchorStatus(seq, task, kind, False, _stamp(moment), early, problem, problem=problem)
+    return AnchorStatus(seq, task, kind, earliest is not None, _stamp(moment), early,
+                        f"{detail}，早于最早的随机源开奖时间 {early}")
+
+
+def _notice_status(files: Mapping[str, bytes], anchor: Mapping[str, Any],
+                   announce: Mapping[str, Any], early: str | None) -> AnchorStatus:
+    task = announce["task"]
+    seq, ref, path = anchor["seq"], anchor["ref"], anchor_path(anchor["seq"])
+    deadline = anchor_deadline(announce)
+    if deadline is not None and parse_time(anchor["time"]) > deadline:
+        problem = (f"{path}：锚定时间 {anchor['time']} 晚于首个随机源开奖前 24 小时"
+                   f"（{_stamp(deadline)}）")
+        return AnchorStatus(seq, task, "notice", False, anchor["time"], early, problem,
+                            problem=problem)
+    host = (urlsplit(ref).hostname or "") if ref.startswith(("http://", "https://")) else ""
+    own = _own_host(files)
+    mine = bool(host) and own is not None and (host == own or host.endswith("." + own))
+    if not host:
+        why = f"公告 {ref!r} 不是网址，无法核对"
+    elif mine:
+        why = (f"公告网址 {ref} 在本门户自己的主机 {host} 上：这只是机关自己的说法，"
+               f"不能证明公告早于开奖")
+    else:
+        why = f"公告 {ref} 的时间只能到该网址人工核对，核验程序无法离线证明"
+    return AnchorStatus(seq, task, "notice", False, anchor["time"], early,
+                        f"已记录公告（{ref}，{anchor['time']}）", warning=why, own_host=mine)
+
+
+def anchor_checks(status: AnchorStatus, require: bool = False) -> list[Check]:
+    """One ``log.anchors`` check: an inconsistent or too late anchor is an error; a time not
+    proven from outside is a warning, or an error when ``require`` (``--require-anchors``)."""
+    what = f"任务 {status.task} 的 announce 条目（seq {status.seq}）"
+    if status.problem:
+        return [failed("log.anchors", f"{what}：{status.problem}")]
+    if status.proven:
+        return [passed("log.anchors", f"{what}：公告时间已经外部证明——{status.detail}")]
+    why = status.warning or status.detail
+    return [failed("log.anchors", f"{what}：{UNPROVEN}——{why}", "error" if require else WARNING)]

@@ -34,7 +34,8 @@ ZERO_HASH = "0" * 64
 MAX_LINE = 65_535  # PROTOCOL §8: a stored line (without LF) is at most 65,535 bytes
 MAX_INT = 2**53  # PROTOCOL §8: integers in [0, 2^53)
 COMMON_FIELDS = ("seq", "type", "task", "time", "prev", "hash")
-TYPES = ("announce", "draw", "reassign", "reveal", "publish", "cancel", "audit")
+TYPES = ("announce", "draw", "reassign", "reveal", "publish", "cancel", "audit", "import")
+LIST_SOURCES = ("platform", "superior")  # PROTOCOL §8 "Imported lists": who drew the list
 ONCE_PER_TASK = ("announce", "draw", "reveal", "cancel")  # PROTOCOL §13 "Log fields"
 FAILURES = ("scope", "recusal", "load", "expertise", "experts")  # PROTOCOL §13 "Groups"
 REASSIGN_REASONS = ("recusal", "unavailable")  # PROTOCOL §13 "Reassignment"
@@ -167,6 +168,16 @@ def _auditors(v: Any) -> str | None:
     return None
 
 
+def _date(v: Any) -> str | None:
+    ok = isinstance(v, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v)
+    if ok:
+        try:
+            datetime.strptime(v, "%Y-%m-%d")
+        except ValueError:
+            ok = False
+    return None if ok else f"应为日期 YYYY-MM-DD，实为 {v!r}"
+
+
 def _signature(v: Any) -> str | None:
     try:
         raw = base64.b64decode(v, validate=True) if isinstance(v, str) else b""
@@ -204,6 +215,18 @@ FIELDS: dict[str, tuple[dict[str, Validator], dict[str, Validator]]] = {
     "publish": ({"results_sha256": _hex64}, {}),
     "cancel": ({"reason": _text}, {}),
     "audit": ({"auditor": _text, "verdict": _one_of("ok", "mismatch"), "signature": _signature}, {}),
+    # A list drawn elsewhere (部门协同监管平台, or handed down by a superior bureau), fixed at import.
+    "import": (
+        {
+            "source": _one_of(*LIST_SOURCES),
+            "list_sha256": _hex64,
+            "rows": _int_at_least(1),
+            "reference": _text,
+            "issuer": _text,
+            "date": _date,
+        },
+        {"corrects": _int_at_least(0), "change": _text},
+    ),
 }
 
 
@@ -253,6 +276,8 @@ def entry_problems(entry: Mapping[str, Any], *, with_chain_fields: bool = True) 
         failed = entry.get("status") == "failed"
         if failed != ("failure" in entry):
             problems.append("draw 条目：status 为 failed 时必须有 failure，为 ok 时不得有 failure")
+    if kind == "import" and ("corrects" in entry) != ("change" in entry):
+        problems.append("import 条目：更正名单时须同时有 corrects 与 change")
     if kind == "reveal" and ("code" in entry) == ("auditors" in entry):
         problems.append("reveal 条目应恰有 code（公开模式）或 auditors（审计模式）之一")
     return problems
@@ -306,6 +331,7 @@ class ChainState:
         self.last_time = ""
         self.hashes: dict[str, int] = {}  # entry hash -> seq
         self.seen: dict[tuple[str, str], int] = {}  # (task, type) -> seq of the first one
+        self.latest_import: dict[str, int] = {}  # task -> seq of its latest import entry
 
     def problem(self, entry: Mapping[str, Any]) -> str | None:
         """Why ``entry`` cannot be the next entry of the chain, or None."""
@@ -324,6 +350,13 @@ class ChainState:
         task, kind = entry["task"], entry["type"]
         if kind in ONCE_PER_TASK and (task, kind) in self.seen:
             return f"任务 {task} 已有 {kind} 条目（seq {self.seen[(task, kind)]}），不得再有"
+        imported = (task, "import") in self.seen
+        if kind == "import":
+            return self._import_problem(entry, imported)
+        if kind == "announce" and imported:
+            return f"任务 {task} 的名单已导入（seq {self.seen[(task, 'import')]}），不能再公告本局抽取"
+        if imported and kind in ("publish", "cancel"):
+            return None
         if kind != "announce" and (task, "announce") not in self.seen:
             return f"任务 {task} 尚无 announce 条目，不能有 {kind} 条目"
         if kind in ("reassign", "publish") and (task, "draw") not in self.seen:
@@ -332,7 +365,26 @@ class ChainState:
             return f"任务 {task} 已撤销（seq {self.seen[(task, 'cancel')]}），不能再抽取"
         return None
 
+    def _import_problem(self, entry: Mapping[str, Any], imported: bool) -> str | None:
+        """An imported list: never for a task drawn here; a second import only as a correction
+        of the task's latest one, and none after publication or cancellation."""
+        task = entry["task"]
+        if (task, "announce") in self.seen:
+            return f"任务 {task} 已公告本局抽取（seq {self.seen[(task, 'announce')]}），不能导入名单"
+        for kind in ("publish", "cancel"):
+            if (task, kind) in self.seen:
+                return f"任务 {task} 已有 {kind} 条目（seq {self.seen[(task, kind)]}），不能再导入名单"
+        if not imported:
+            return None if "corrects" not in entry else f"任务 {task} 尚无导入的名单，无可更正"
+        latest = self.latest_import[task]
+        if entry.get("corrects") != latest:
+            return (f"任务 {task} 已导入名单（seq {latest}）；再次导入须是对它的更正"
+                    f"（corrects = {latest}，并写明 change）")
+        return None
+
     def add(self, entry: Mapping[str, Any]) -> None:
+        if entry["type"] == "import":
+            self.latest_import[entry["task"]] = entry["seq"]
         self.size += 1
         self.last_hash = entry["hash"]
         self.last_time = entry["time"]

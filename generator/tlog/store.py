@@ -39,7 +39,7 @@ from .entries import ZERO_HASH, ChainState, LogError, format_time, make_entry, p
 from .merkle import HashTree
 from .note import Checkpoint, NoteError, open_checkpoint, parse_key_file
 from .signer import Signer, load_signer, verifier_key_file
-from .tiles import all_tiles
+from .tiles import ENTRIES, all_tiles, bundle_data, parse_tile_path, required_at_sizes, tile_data
 from .verify_log import stored_records, verify_log
 
 BUSY = "另一个 gongshi 进程正在写入抽取日志……请等它完成后再试（锁文件 {lock}）。"
@@ -198,6 +198,22 @@ class LogStore:
         _write_if_changed(self.dir / "checkpoints" / str(tree.size), note)
         _write_if_changed(self.checkpoint_path, note)
 
+    def _write_older_tiles(self, data: bytes) -> None:
+        """The tiles and bundles missing for any kept checkpoint's size (c2sp.org/tlog-tiles:
+        a log MUST serve the partial tiles of every size it produced a checkpoint for)."""
+        records = stored_records(data)
+        tree = HashTree.from_records(records)
+        folder = self.dir / "checkpoints"
+        sizes = [int(p.name) for p in folder.iterdir() if p.name.isdigit()] if folder.is_dir() else []
+        sizes = [s for s in sizes if s <= tree.size]
+        tile_dir = self.dir / "tile"
+        have = [p.relative_to(self.dir).as_posix() for p in tile_dir.rglob("*")
+                if p.is_file()] if tile_dir.is_dir() else []
+        for rel in required_at_sizes(sizes, have):
+            ref = parse_tile_path(rel)
+            content = bundle_data(records, ref) if ref.level == ENTRIES else tile_data(tree, ref)
+            _write_if_changed(self.dir / rel, content)
+
     def _needs_derived(self, data: bytes, n: int) -> bool:
         checkpoint = self._signed_checkpoint()
         return (checkpoint is None and n > 0) or (checkpoint is not None and checkpoint.size != n)
@@ -207,6 +223,7 @@ class LogStore:
         with self.locked():
             signer = self._signer()
             data, _ = self._verified()
+            self._write_older_tiles(data)
             self._write_derived(data, signer)
 
     def append(

@@ -21,7 +21,7 @@ TileRef(level=-1, index=1234067, width=8)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .merkle import EMPTY_ROOT, HASH_SIZE, HashTree, node_hash
@@ -176,6 +176,41 @@ def all_tiles(tree: HashTree, records: Sequence[bytes]) -> dict[str, bytes]:
     files = {ref.path(): tile_data(tree, ref) for ref in tiles_for_size(tree.size)}
     files.update({ref.path(): bundle_data(records, ref) for ref in bundles_for_size(tree.size)})
     return files
+
+
+def tiles_at_sizes(tree: HashTree, records: Sequence[bytes], sizes: Iterable[int]) -> dict[str, bytes]:
+    """Every hash tile and entry bundle of the trees of ``sizes`` leaves (each at most the size
+    of ``tree``): what a log that published checkpoints at those sizes serves. The complete
+    subtrees of a smaller tree are a prefix of the larger one's, so one tree gives them all."""
+    files: dict[str, bytes] = {}
+    for size in sorted(set(sizes)):
+        if not 0 <= size <= tree.size:
+            raise ValueError(f"no tree of size {size} within a tree of size {tree.size}")
+        for ref in tiles_for_size(size):
+            files.setdefault(ref.path(), tile_data(tree, ref))
+        for ref in bundles_for_size(size):
+            files.setdefault(ref.path(), bundle_data(records, ref))
+    return files
+
+
+def required_at_sizes(sizes: Iterable[int], have: Iterable[str]) -> list[str]:
+    """The paths of tiles and entry bundles that trees of ``sizes`` need and ``have`` lacks.
+
+    c2sp.org/tlog-tiles: "Logs MUST serve partial tiles corresponding to tree sizes for which a
+    checkpoint was produced, but MAY delete any partial tile once the corresponding full tile is
+    available"; entry bundles likewise. A partial tile whose full tile is served is not missing.
+    """
+    present = set(have)
+    missing: set[str] = set()
+    for size in set(sizes):
+        for ref in tiles_for_size(size) + bundles_for_size(size):
+            path = ref.path()
+            if path in present:
+                continue
+            if ref.width < WIDTH and TileRef(ref.level, ref.index).path() in present:
+                continue
+            missing.add(path)
+    return sorted(missing)
 
 
 def _tile_hashes(tiles: Mapping[str, bytes], level: int, size: int, start: int, count: int) -> list[bytes]:

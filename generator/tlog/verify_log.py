@@ -8,12 +8,13 @@ bytes. Checks, each reported as a ``Check`` whether it passed or not:
 - every stored line: fields, RFC 8785 form, entry hash, chain (``log.entries``);
 - the checkpoint: signature by ``log/key.pub``, origin = key name, size = number of entries,
   root = RFC 6962 root of the lines (``log.checkpoint.*``);
-- tiles and entry bundles equal to those computed from the lines, and the root recomputed
-  from the tiles alone (``log.tiles``, ``log.tiles.root``);
+- tiles and entry bundles equal to those computed from the lines, those of every kept
+  checkpoint's tree size present (C2SP tlog-tiles), and the root recomputed from the tiles
+  alone (``log.tiles``, ``log.tiles.root``);
 - every kept checkpoint ``log/checkpoints/<size>`` signed and consistent with the current one
   by an RFC 6962 consistency proof, the current one among them (``log.checkpoints``);
 - the older checkpoint a verifier kept, consistent with the current one (``log.since``);
-- an anchor for every announce entry, early enough (``log.anchors``; missing = warning).
+- an anchor for every announce entry (``log.anchors``, ``log.anchors.proven``: see anchors.py).
 """
 
 from __future__ import annotations
@@ -22,12 +23,20 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .anchors import anchor_deadline, anchor_path, parse_anchor, parse_time
-from .checks import WARNING, Check, failed, passed
+from .anchors import anchor_checks, anchor_status
+from .checks import Check, failed, passed
 from .entries import parse_log_prefix
 from .merkle import HashTree, check_tree, prove_tree
 from .note import Checkpoint, NoteError, Verifier, open_checkpoint, parse_key_file
-from .tiles import ENTRIES, all_tiles, bundle_data, parse_tile_path, root_from_tiles, tile_data
+from .tiles import (
+    ENTRIES,
+    all_tiles,
+    bundle_data,
+    parse_tile_path,
+    required_at_sizes,
+    root_from_tiles,
+    tile_data,
+)
 
 LOG = "log/draws.jsonl"
 CHECKPOINT = "log/checkpoint"
@@ -126,6 +135,8 @@ def _tiles(
     published = {p[len("log/") :]: d for p, d in files.items() if p.startswith(TILE_DIR)}
     expected = all_tiles(tree, records)
     missing = sorted(p for p in expected if p not in published)
+    older = [s for s in kept_sizes(files) if s < tree.size]
+    missing += [p for p in required_at_sizes(older, published) if p not in missing]
     differ = sorted(p for p in expected if p in published and published[p] != expected[p])
     bad: list[str] = []
     for path, data in published.items():
@@ -141,7 +152,10 @@ def _tiles(
             differ.append(path)
     problems = []
     if missing:
-        problems.append("缺少 " + _names(["log/" + p for p in missing]))
+        problems.append(
+            "缺少 " + _names(["log/" + p for p in missing])
+            + "（C2SP tlog-tiles：发布过检查点的每个树大小，其部分瓦片和条目包都须提供）"
+        )
     if differ:
         problems.append("与日志条目不符：" + _names(["log/" + p for p in sorted(differ)]))
     if bad:
@@ -163,6 +177,12 @@ def _tiles(
         ))
     else:
         checks.append(passed("log.tiles.root", f"仅凭瓦片算出的默克尔根与 {CHECKPOINT} 一致"))
+
+
+def kept_sizes(files: Mapping[str, bytes]) -> list[int]:
+    """The tree sizes of the kept checkpoints ``log/checkpoints/<size>`` (names that are sizes)."""
+    names = (p[len(CHECKPOINTS_DIR) :] for p in files if p.startswith(CHECKPOINTS_DIR))
+    return sorted(int(n) for n in names if _SIZE.fullmatch(n))
 
 
 def _consistent(
@@ -215,33 +235,19 @@ def _kept_checkpoints(
         ))
 
 
-def _anchors(files: Mapping[str, bytes], entries: list[dict[str, Any]], checks: list[Check]) -> None:
-    announced = [e for e in entries if e["type"] == "announce"]
-    for entry in announced:
-        seq, path = entry["seq"], anchor_path(entry["seq"])
-        what = f"任务 {entry['task']} 的 announce 条目（seq {seq}）"
-        data = files.get(path)
-        if data is None:
-            checks.append(failed("log.anchors", f"{what}没有外部锚定记录 {path}", WARNING))
-            continue
-        try:
-            anchor = parse_anchor(data, seq)
-        except ValueError as exc:
-            checks.append(failed("log.anchors", f"{path}：{exc}"))
-            continue
-        deadline = anchor_deadline(entry)
-        if deadline is not None and parse_time(anchor["time"]) > deadline:
-            checks.append(failed(
-                "log.anchors",
-                f"{path}：锚定时间 {anchor['time']} 晚于首个随机源开奖前 24 小时"
-                f"（{deadline.strftime('%Y-%m-%dT%H:%M:%SZ')}）",
-            ))
-            continue
-        checks.append(passed("log.anchors", f"{what}已锚定（{anchor['kind']}，{anchor['time']}）"))
+def _anchors(files: Mapping[str, bytes], entries: list[dict[str, Any]], checks: list[Check],
+             require: bool) -> None:
+    for entry in entries:
+        if entry["type"] == "announce":
+            checks += anchor_checks(anchor_status(files, entry), require)
 
 
-def verify_log(files: Mapping[str, bytes], since_checkpoint: bytes | None = None) -> list[Check]:
-    """Every check of the published log; failures name the seq, entry or file."""
+def verify_log(files: Mapping[str, bytes], since_checkpoint: bytes | None = None,
+               anchors: bool = True, require_anchors: bool = False) -> list[Check]:
+    """Every check of the published log; failures name the seq, entry or file.
+
+    ``anchors``: also the anchor checks of every announce entry (``verify.py`` makes them per
+    task instead); ``require_anchors``: an announcement time not proven from outside fails."""
     checks: list[Check] = []
     verifier = _key(files, checks)
     entries = _entries(files, checks)
@@ -259,5 +265,6 @@ def verify_log(files: Mapping[str, bytes], since_checkpoint: bytes | None = None
                 checks.append(passed("log.since", "给定的旧检查点与当前检查点一致：日志只增不改"))
     elif since_checkpoint is not None:
         checks.append(failed("log.since", "当前检查点无效，无法检查给定的旧检查点"))
-    _anchors(files, entries, checks)
+    if anchors:
+        _anchors(files, entries, checks, require_anchors)
     return checks

@@ -3,7 +3,8 @@
 Standard library only. The folder is a built site, a downloaded copy of one, or the office's
 ``data/`` folder: all three hold ``log/`` and ``draws/<task>/`` at the PROTOCOL §11 paths.
 Nothing under ``secrets/`` is ever read. One line per check; the exit code is 0 only when every
-check holds (warnings, such as a missing external anchor, are printed but do not fail).
+check holds (warnings, such as a missing external anchor, are printed but do not fail;
+``--require-anchors`` makes an announcement time not proven from outside fail).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..protocol import snapshots
 from ..protocol.errors import ProtocolError
 from ..protocol.listing import parse_listing
 from ..protocol.verify import verify_task
+from ..tlog.anchors import anchor_checks, anchor_status
 from ..tlog.entries import parse_log_prefix
 from ..tlog.verify_log import verify_log
 
@@ -120,8 +122,11 @@ def _referenced(root: Path, files: Mapping[str, bytes]) -> dict[str, dict[str, s
 
 
 def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = None,
-                draw_fn=None) -> list[Verdict]:
+                draw_fn=None, require_anchors: bool = False) -> list[Verdict]:
     """Every verdict for the folder ``root``: the log first, then each task in log order.
+
+    ``require_anchors`` (an auditor's setting): a task whose announcement time is not proven by
+    an external anchor earlier than its earliest draw time fails instead of warning.
 
     ``draw_fn``: speed only — a function equal to ``protocol.engine.draw`` byte for byte that
     ``gongshi verify`` passes to use both cores; the standalone verify.py passes none."""
@@ -129,7 +134,7 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
     log_files = read_log_files(root)
     if "log/draws.jsonl" not in log_files:
         return [Verdict("log", "log.present", False, f"{root} 中没有 log/draws.jsonl：不是公示台网站或数据目录")]
-    for c in verify_log(log_files, since):
+    for c in verify_log(log_files, since, anchors=False):
         verdicts.append(Verdict("log", c.name, c.ok, c.detail, c.severity))
     entries, _problem = parse_log_prefix(log_files["log/draws.jsonl"])  # problems: reported above
     wanted = list(tasks) or _tasks_in_log(entries)
@@ -137,9 +142,15 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
     for task in wanted:
         mine = [e for e in entries if e["task"] == task]
         announce = next((e for e in mine if e["type"] == "announce"), None)
+        imports = [e for e in mine if e["type"] == "import"]
+        if announce is None and imports:
+            verdicts.extend(verify_imported(task, imports, mine, read_task_files(root, task)))
+            continue
         if announce is None:
             verdicts.append(Verdict(task, "announce", False, f"日志中没有任务 {task} 的公告条目"))
             continue
+        for c in anchor_checks(anchor_status(log_files, announce), require_anchors):
+            verdicts.append(Verdict(task, c.name, c.ok, c.detail, c.severity))
         earlier = set()
         for e in entries[: announce["seq"]]:
             earlier.update(v for k, v in e.items() if k in ("commitment", "code"))
@@ -161,6 +172,45 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
         for c in checks:
             verdicts.append(Verdict(task, c.name, c.ok, c.detail, getattr(c, "severity", ERROR)))
     return verdicts
+
+
+SOURCE_NAMES = {"platform": "部门协同监管平台抽取", "superior": "上级下发"}
+
+
+def verify_imported(task: str, imports: Sequence[Mapping], mine: Sequence[Mapping],
+                    files: Mapping[str, bytes]) -> list[Verdict]:
+    """A list drawn elsewhere (PROTOCOL §8 "Imported lists"): this site cannot re-derive it, only
+    show that the published list is the one fixed in the log at import, and its results."""
+    import hashlib
+
+    last = imports[-1]
+    who = SOURCE_NAMES.get(last["source"], last["source"])
+    out = [Verdict(task, "import.source", True,
+                   f"名单由{who}（{last['issuer']}，{last['reference']}，{last['date']}），"
+                   f"本站无法复算，只核验公布的名单即导入时记录的名单"
+                   + (f"；名单更正 {len(imports) - 1} 次" if len(imports) > 1 else ""),
+                   WARNING)]
+    publish = next((e for e in reversed(mine) if e["type"] == "publish"), None)
+    if publish is None:
+        out.append(Verdict(task, "import.pending", True, "结果尚未公示，名单按规定尚未公开"))
+        return out
+    data = files.get("imported.csv")
+    if data is None:
+        out.append(Verdict(task, "import.list", False, "结果已公示，但缺少名单文件 imported.csv"))
+    else:
+        got = hashlib.sha256(data).hexdigest()
+        rows = max(0, len(data.splitlines()) - 1)
+        ok = got == last["list_sha256"] and rows == last["rows"]
+        out.append(Verdict(task, "import.list", ok,
+                           f"imported.csv 的 SHA-256 {got}（{rows} 行）"
+                           + ("与" if ok else "与日志不符：")
+                           + f"日志第 {last['seq']} 条记录的 {last['list_sha256']}（{last['rows']} 行）"
+                           + ("一致" if ok else "")))
+    results = files.get("results.csv")
+    got = hashlib.sha256(results).hexdigest() if results is not None else None
+    out.append(Verdict(task, "publish.results", got == publish["results_sha256"],
+                       f"results.csv 的 SHA-256 {got or '（缺少文件）'}，日志记录 {publish['results_sha256']}"))
+    return out
 
 
 def failed(verdicts: Sequence[Verdict]) -> bool:
@@ -191,12 +241,15 @@ def main(argv: Sequence[str] | None = None, draw_fn=None) -> int:
     parser.add_argument("tasks", nargs="*", metavar="任务编号", help="只核验这些任务（默认全部）")
     parser.add_argument("--since", metavar="检查点文件", help="以前保存的检查点：证明日志只增不改")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出")
-    args = parser.parse_args(argv)
+    parser.add_argument("--require-anchors", action="store_true",
+                        help="要求每个任务的公告时间经外部证明（早于开奖的 RFC 3161 时间戳或见证人副署），"
+                             "否则核验不通过（审计人员使用）")
+    args = parser.parse_intermixed_args(argv)  # options may follow the task ids
     root = Path(args.root)
     if not root.is_dir():
         print(f"verify.py：找不到目录 {root}", file=sys.stderr)
         return 2
     since = Path(args.since).read_bytes() if args.since else None
-    verdicts = verify_root(root, args.tasks, since, draw_fn)
+    verdicts = verify_root(root, args.tasks, since, draw_fn, args.require_anchors)
     report(verdicts, as_json=args.json)
     return 1 if failed(verdicts) else 0

@@ -168,6 +168,8 @@ def test_verifier_says_consistent(page, site_url):
     text = _verify(page, site_url, code)
     assert "核验结果：一致" in text, text
     assert "应被抽中" in text and "与公示名单一致" in text
+    # the anchor status the build computed (the fixture log has no external anchor)
+    assert "公告时间未经外部证明" in page.inner_text("#gs-verify-anchor")
 
 
 def test_verifier_reports_a_tampered_copy(browser, tmp_path):

@@ -355,6 +355,28 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+/** The anchor status the site build computed with verify.py's own code (draws/index.json):
+ * whether an RFC 3161 timestamp or a witness cosignature proves the announcement was logged
+ * before the earliest draw time. The browser shows it; it does not re-check the CMS token. */
+export async function anchorStatus(root, taskId) {
+  const data = await fetchBytes(`${root}draws/index.json`);
+  if (!data) return null;
+  try { return (JSON.parse(dec.decode(data))[taskId] || {}).anchor || null; } catch { return null; }
+}
+
+function renderAnchor(out, anchor) {
+  const box = el("p", { class: "gs-note", id: "gs-verify-anchor", "data-proven": anchor && anchor.proven ? "1" : "0" });
+  if (anchor && anchor.proven) {
+    box.append(el("span", { class: "gs-ok" }, "公告时间已经外部证明"),
+      `：${anchor.kind === "rfc3161" ? "RFC 3161 时间戳" : "见证人副署"}时间 ${anchor.time}，早于最早的随机源开奖时间 ${anchor.earliest}。`);
+  } else {
+    box.append(el("strong", { class: "gs-bad" }, "公告时间未经外部证明"),
+      `：${anchor ? anchor.detail : "没有外部锚定记录"}。`);
+  }
+  box.append("（网站生成时由 verify.py 的代码核验；浏览器未重新核验时间戳签名，完整核验请运行 verify.py --require-anchors。）");
+  out.append(box);
+}
+
 function render(out, taskId, result) {
   out.replaceChildren();
   const allOk = result.checks.every((c) => c.ok);
@@ -372,6 +394,7 @@ function render(out, taskId, result) {
     list.append(li);
   }
   out.append(list);
+  if (result.anchor !== undefined) renderAnchor(out, result.anchor);
   if (result.self) {
     const s = result.self;
     const box = el("div", { class: "gs-note", id: "gs-verify-self" });
@@ -409,6 +432,7 @@ function init() {
     out.replaceChildren();
     try {
       const result = await verifyTask(root, taskId, form.code.value);
+      result.anchor = await anchorStatus(root, taskId);
       render(out, taskId, result);
       status.textContent = "核验完成。";
     } catch (e) {
