@@ -145,7 +145,7 @@ def replay_scale(root: Path, secrets_dir: Path, plans, registrations, rows) -> N
                 LogStore(ws.log_dir, ws.key_file).record_anchor(
                     entry["seq"], "notice", f"{model.portal.site_url}tasks/{key}/", time)
             elif order == ORDER["draw"]:
-                draw(ws, key, parse_source_args(source_numbers(key)))
+                draw(ws, key, parse_source_args(source_numbers(key)), workers=1)
                 codes = [ln.code for ln in parse_listing(ws.secret_files(key)["listing-0.csv"])]
                 path = root / "results" / f"{key}.csv"
                 write_bytes(path, results_bytes(item, codes, _names(model)))

@@ -47,7 +47,6 @@ from ..protocol.scan import (
     Population,
     apply_exclusions,
     merge,
-    remembered,
     risk_of,
     scan_lines,
     stratum_counts,
@@ -283,8 +282,6 @@ def draw(
     workers = workers or default_workers()
     if workers < 2 or data.count(b"\n") - 1 < min_rows:
         return engine.draw(params, files, exclusions, code, numbers)
-    if params.get("mode") != "audit" and remembered(params, data):
-        return engine.draw(params, files, exclusions, code, numbers)  # this process scanned it
     try:
         return _draw(params, files, exclusions, code, numbers, workers)
     except (_Fallback, ProtocolError, KeyError, ValueError, TypeError):

@@ -175,12 +175,6 @@ _SCANS: OrderedDict[tuple[bytes, str], Population] = OrderedDict()
 _SCANS_MAX = 8
 
 
-def remembered(params: Mapping, data: bytes) -> bool:
-    """Whether :func:`scan_directory` remembers the scan of ``data`` for ``params`` (no risk)."""
-    return (hashlib.sha256(data).digest(),
-            json.dumps([params.get("population"), params.get("strata")], sort_keys=True)) in _SCANS
-
-
 def scan_reference(params: Mapping, data: bytes, risk: Mapping[str, str] | None = None) -> Population:
     """The scan by the reference functions ``iter_rows`` and ``assign_strata``."""
     labels = [s["label"] for s in params["strata"]]
