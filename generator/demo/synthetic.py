@@ -225,10 +225,12 @@ def write_synthetic(
     years: int = 1,
     seed: int = 1,
     secrets: str | Path | None = None,
+    replay: bool = True,
 ) -> Summary:
     """Write a synthetic data folder: the office files (portal, items, directory, roster,
     tasks), then replay every task through the draw engine (log, draw material, results).
-    ``secrets``: the demo's secrets folder (default: :func:`secrets_dir_for`)."""
+    ``secrets``: the demo's secrets folder (default: :func:`secrets_dir_for`); ``replay=False``:
+    the office files only (no log, no results; for loader benchmarks)."""
     if directory < 100 or tasks < 1 or years < 1 or not 0 <= inspected <= directory:
         raise ValueError("要求：企业数 ≥ 100，任务数 ≥ 1，年数 ≥ 1，0 ≤ 被检查企业数 ≤ 企业数")
     if directory > 100_000_000 - 100_000:
@@ -298,5 +300,7 @@ def write_synthetic(
     ] if directory >= 10_000 else []
     from .scale_replay import replay_scale
 
-    replay_scale(root, Path(secrets) if secrets else secrets_dir_for(root), plans, registrations, rows)
+    if replay:
+        replay_scale(root, Path(secrets) if secrets else secrets_dir_for(root), plans, registrations,
+                     rows)
     return Summary(directory, inspected, tasks, n_stations, len(roster))
