@@ -318,6 +318,7 @@ class Task:
     exclusion_rules: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     n: int = 1  # hash-chain length
+    protocol: int = 1  # draw protocol version (1 or 2); the loader's default is 2 (new tasks)
     completion_date: dt.date | None = None  # 检查完成日期: starts the 20-working-day clock
     plan_public: bool = False  # publish the plan before announcement
     redraw_of: str | None = None

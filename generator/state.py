@@ -21,8 +21,10 @@ BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 # Files of a task's public bundle (PROTOCOL §11) by the event that makes them public.
 ANNOUNCED_FILES = ("params.json", "directory.csv", "roster.csv", "experts.csv")
 DRAWN_FILES = ("sources.json",)
-REVEALED_PUBLIC_FILES = ("code.txt", "cutoffs.csv", "exclusions.csv")  # + listing*.csv
-REVEALED_AUDIT_FILES = ("selected.csv", "exclusions.csv")
+# protocol 2 adds recusals-selected.csv (the selected enterprises' recusal rows) and people.csv
+REVEALED_PUBLIC_FILES = ("code.txt", "cutoffs.csv", "exclusions.csv", "recusals-selected.csv",
+                         "people.csv")  # + listing*.csv
+REVEALED_AUDIT_FILES = ("selected.csv", "exclusions.csv", "recusals-selected.csv", "people.csv")
 PUBLISHED_FILES = ("results.csv", "imported.csv")  # imported.csv: an imported list (名单来源)
 
 
@@ -157,6 +159,19 @@ def _listing_rows(data: bytes):
     )
 
 
+def plan_fields(task: Task) -> Task:
+    """The task as its plan entry shows it: name, year, departments, items, type, timing and
+    where its list comes from; no population, strata, inspectors' rules, sources or notes."""
+    import dataclasses
+
+    from .model import Scope
+
+    return dataclasses.replace(
+        task, population=(), strata=(), scope=Scope("all"), expertise=(), experts_count=0,
+        experts_expertise=(), exclusion_rules=(), sources=(), n=1, completion_date=None,
+        redraw_of=None, description="", provenance=None, item_authorities=())
+
+
 def imported_rows(data: bytes):
     """The rows of a published imported list (``imported.csv``: code,inspectors)."""
     from .site.view import ListingRow
@@ -233,14 +248,17 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
         bundle = record.bundles.get(task.id, {})
         names = public_file_names(task, entries, bundle)
         files = {n: bundle[n] for n in names}
+        state = task_state(task, entries, as_of)
+        # DESIGN §2: before its announcement a task publishes nothing unless its plan entry is
+        # public (计划公开), and then only the plan's fields.
+        planned = state is TaskState.PLANNED
         stored = {}  # inputs kept once in the snapshot store: public from the announcement on
-        if entries.announce is not None:
+        if entries.announce is not None and not planned:
             for name, (sha, rows, store_files) in stored_inputs(record, entries.announce, bundle).items():
                 paths = tuple(f"{STORE}/{f}" for f in store_files)
                 stored[name] = StoredFile(name, sha, rows, paths)
                 for f, path in zip(store_files, paths, strict=True):
                     snapshots[path] = record.snapshots[f]
-        state = task_state(task, entries, as_of)
         published = state is TaskState.PUBLISHED
         listing = _listing_rows(files["listing.csv"]) if published and "listing.csv" in files else None
         if published and listing is None and "selected.csv" in files:  # audit mode
@@ -253,19 +271,25 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
             listing = imported_rows(files["imported.csv"])
         results = tuple(model.results.get(task.id, ())) if published else None
         status = publication_status(task, ctx, model.portal.deadline_workdays)
-        views.append(TaskView(
-            task=task, state=state,
-            announce=entries.announce, draw=entries.draw, reveal=entries.reveal,
-            publish=entries.publish, cancel=entries.cancel,
-            reassign=entries.reassigns, audit=entries.audits,
-            files=files, stored=stored, strata=_strata_views(task, entries, files),
-            listing=listing, results=results,
-            deadline=status.deadline,
-            publication=Publication(status.kind, status.deadline, status.published, status.workdays_late),
-            reassign_count=len(entries.reassigns),
-            commitment_overdue=_commitment_overdue(task, entries, ctx, model.portal.deadline_workdays),
-            anchor=anchor_status(log_files, entries.announce) if entries.announce else None,
-        ))
+        if planned and task.plan_public:
+            views.append(TaskView(task=plan_fields(task), state=state, plan_only=True))
+        elif not planned:
+            views.append(TaskView(
+                task=task, state=state,
+                announce=entries.announce, draw=entries.draw, reveal=entries.reveal,
+                publish=entries.publish, cancel=entries.cancel,
+                reassign=entries.reassigns, audit=entries.audits,
+                files=files, stored=stored, strata=_strata_views(task, entries, files),
+                listing=listing, results=results,
+                deadline=status.deadline,
+                publication=Publication(status.kind, status.deadline, status.published, status.workdays_late),
+                reassign_count=len(entries.reassigns),
+                commitment_overdue=_commitment_overdue(task, entries, ctx, model.portal.deadline_workdays),
+                imports=entries.imports,
+                completion_overdue=(state is TaskState.INSPECTING and task.completion_date is None
+                                    and as_of > task.inspect_end),
+                anchor=anchor_status(log_files, entries.announce) if entries.announce else None,
+            ))
         # Embargo: what the office's folder holds about this task that is not public yet.
         hidden_listing = bundle.get("listing.csv") if listing is None else None
         codes = {r.code for r in model.results.get(task.id, ())}
@@ -343,4 +367,6 @@ def check_context_extras(data_dir, model, as_of: dt.date, secrets_dir=None):
         "published": _published_dates(by_task) if record.log_bytes else None,
         "drawn": frozenset(t for t, e in by_task.items() if e.draw is not None),
         "cancelled": frozenset(t for t, e in by_task.items() if e.cancel is not None),
+        "draw_dates": {t: beijing_date(e.draw or e.imports[0]) for t, e in by_task.items()
+                       if e.draw is not None or e.imports},
     }

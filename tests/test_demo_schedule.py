@@ -71,7 +71,7 @@ def test_events_in_time_order_utc_until_as_of():
     for e in events:
         assert e.time.utcoffset() == dt.timedelta(0)
         assert e.time < end
-        assert e.kind in ("commit", "draw", "reveal", "publish", "cancel")
+        assert e.kind in ("commit", "import", "draw", "reassign", "reveal", "publish", "cancel")
     assert events == demo_events()
 
 

@@ -128,9 +128,10 @@ def population_counts(demo, column: int) -> Counter:
 # --- the full lifecycle ------------------------------------------------------------------
 
 
-def test_commit_draw_reassign_reveal_publish_verify(demo_copy, capsys, clock):
+@pytest.mark.parametrize("protocol", [1, 2])
+def test_commit_draw_reassign_reveal_publish_verify(demo_copy, capsys, clock, protocol):
     demo = demo_copy
-    write_task(demo, new_task(demo))
+    write_task(demo, new_task(demo, **{"协议版本": protocol, "哈希链长度": protocol}))
     before = len(log_lines(demo))
 
     clock.set("2024-01-10T10:00:00+08:00")
@@ -180,6 +181,11 @@ def test_commit_draw_reassign_reveal_publish_verify(demo_copy, capsys, clock):
     public = demo.data / "draws" / NEW
     assert {"code.txt", "listing.csv", "listing-0.csv", "listing-1.csv", "cutoffs.csv",
             "exclusions.csv"} <= {p.name for p in public.iterdir()}
+    if protocol == 2:  # recusals only of the selected enterprises; the display file bound
+        assert all(not row[5] for row in parse_csv("roster.csv", (public / "roster.csv").read_bytes()))
+        rows = parse_csv("recusals-selected.csv", (public / "recusals-selected.csv").read_bytes())
+        assert sorted(r[0] for r in rows) == sorted(after)
+        assert b"people_sha256" in log_lines(demo)[-1]
 
     # Publishing results that do not cover exactly the selection is refused: one missing …
     codes = sorted(after)
@@ -200,6 +206,9 @@ def test_commit_draw_reassign_reveal_publish_verify(demo_copy, capsys, clock):
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"任务 {NEW} reassign.1.listing" in done.stdout
     assert f"任务 {NEW} results.sha256" in done.stdout
+    if protocol == 2:
+        assert f"[通过] 任务 {NEW} recusals-selected.proofs" in done.stdout
+        assert f"[通过] 任务 {NEW} people.sha256" in done.stdout
     assert done.stdout.splitlines()[-1].startswith("核验通过")
 
 

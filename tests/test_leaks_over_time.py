@@ -31,8 +31,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SECRETS = ROOT / "secrets"
-DATES = [dt.date(2023, 4, 1), dt.date(2023, 6, 1), dt.date(2023, 8, 1), dt.date(2023, 10, 1),
-         dt.date(2023, 12, 29)]
+# 2023-05-10: the platform-drawn 2023-09 is announced, its list not yet imported (05-12); the
+# other dates see imported lists while inspecting, completed and published (2023-09, 2023-10).
+DATES = [dt.date(2023, 4, 1), dt.date(2023, 5, 10), dt.date(2023, 6, 1), dt.date(2023, 8, 1),
+         dt.date(2023, 10, 1), dt.date(2023, 12, 29)]
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 CODES_ALLOWED = re.compile(r"^draws/([^/]+/(directory|roster|experts|exclusions)\.csv"
                            r"|snapshots\.d/[0-9a-f]{64}\.(csv|patch))$")
@@ -59,15 +61,26 @@ class Office:
     group_ids: dict[str, set[str]]  # task -> inspector and expert ids (lower)
     published_on: dict[str, dt.date]  # task -> Beijing date of its last publish entry
     risk_values: frozenset[str]
+    tasks: dict = None  # task id -> Task
 
 
-def _listing(task: str) -> bytes | None:
-    public = DATA / "draws" / task / "listing.csv"
-    if public.is_file():
-        return public.read_bytes()
-    hidden = sorted((SECRETS / task).glob("listing-*.csv"),
-                    key=lambda p: int(p.stem.split("-")[1])) if (SECRETS / task).is_dir() else []
-    return hidden[-1].read_bytes() if hidden else None
+def _listing(task: str) -> list[tuple[str, list[str]]]:
+    """(code, inspector and expert ids) of the task's selection: a drawn listing, or an imported
+    list (``code,inspectors``), published or still under secrets/."""
+    for name, glob in (("listing.csv", "listing-*.csv"), ("imported.csv", "imported-*.csv")):
+        public = DATA / "draws" / task / name
+        hidden = sorted((SECRETS / task).glob(glob), key=lambda p: int(p.stem.split("-")[1])) \
+            if (SECRETS / task).is_dir() else []
+        raw = public.read_bytes() if public.is_file() else hidden[-1].read_bytes() if hidden else None
+        if raw is None:
+            continue
+        out = []
+        for line in raw.decode("ascii").splitlines()[1 if name == "imported.csv" else 0:]:
+            fields = line.split(",")
+            ids = fields[1].split(";") if name == "imported.csv" else fields[3].split(";") + fields[4].split(";")
+            out.append((fields[0], [x for x in ids if x]))
+        return out
+    return []
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +94,9 @@ def office() -> Office:
     for task in model.tasks:
         codes = {r.code for r in model.results.get(task.id, ())}
         ids: set[str] = set()
-        raw = _listing(task.id)
-        for line in (raw or b"").decode("ascii").splitlines():
-            code, _label, _ticket, insp, exp, _fb = line.split(",")
+        for code, people in _listing(task.id):
             codes.add(code)
-            ids.update(x.lower() for x in (insp.split(";") + exp.split(";")) if x)
+            ids.update(x.lower() for x in people)
         selected[task.id], group_ids[task.id] = codes, ids
     published_on: dict[str, dt.date] = {}
     for line in (DATA / "log/draws.jsonl").read_text("utf-8").splitlines():
@@ -94,6 +105,7 @@ def office() -> Office:
             t = dt.datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
             published_on[e["task"]] = t.astimezone(BEIJING).date()
     assert any(selected.values()) and published_on
+    assert any(t.imported for t in model.tasks)  # the leak tests cover imported lists
     return Office(
         names={c: e.name for c, e in model.enterprises.items()},
         inspectors={i.id.lower(): i.name for i in model.inspectors},
@@ -101,6 +113,7 @@ def office() -> Office:
         selected=selected, group_ids=group_ids, published_on=published_on,
         risk_values=frozenset(v for e in model.enterprises.values()
                               for v in e.internal.values()),
+        tasks={t.id: t for t in model.tasks},
     )
 
 
@@ -284,3 +297,67 @@ def test_scanner_sees_through_encodings(tmp_path, form):
         body = json.dumps({"content": ZWSP.join(name)}, ensure_ascii=False).encode()
         (tmp_path / "search-index/r/0.json.gz").write_bytes(gzip.compress(body))
     assert leak.scan(tmp_path, model, view), form
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_tasks_before_their_announcement_publish_only_a_public_plan(sites, office, day):
+    """DESIGN §2: before its 公告日期 a task publishes nothing, unless 计划公开 says so, and then
+    only the plan's fields (never its scope, strata, sources or notes)."""
+    files = sites[day]
+    blob = "\0".join(files.values())
+    planned = [t for t in office.tasks.values() if t.announce_date > day]
+    for task in planned:
+        page = files.get(f"tasks/{task.id}/index.html")
+        if not task.plan_public:
+            assert page is None and task.title not in blob, task.id
+            continue
+        assert page is not None and task.title in page and "计划" in page, task.id
+        hidden = [s.issue for s in task.sources] + [s.name for s in task.strata] + [task.description]
+        assert not [h for h in hidden if h and h in page], task.id
+    assert day > max(t.announce_date for t in office.tasks.values()) or planned
+
+
+# ---------------------------------------------------------------------------------------------
+# recusals (protocol 2): no pair of an enterprise that is not selected, anywhere, at any date
+
+
+@pytest.fixture(scope="module")
+def recusal_pairs() -> set[tuple[str, str]]:
+    """Every (person id, code) recusal the office declared (its roster and experts files)."""
+    from generator.load import load_model
+
+    model, _findings = load_model(DATA)
+    pairs = {(i.id, c) for i in model.inspectors for c in i.recusals}
+    pairs |= {(x.id, c) for x in model.experts for c in x.recusals}
+    assert pairs, "the demo declares recusals"
+    return pairs
+
+
+def _selected_on_site(files: dict[str, str], task: str) -> set[str]:
+    text = files.get(f"draws/{task}/listing.csv") or files.get(f"draws/{task}/selected.csv") or ""
+    return {line.split(",", 1)[0] for line in text.splitlines() if line and not line.startswith("code,")}
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_no_recusal_pair_of_an_unselected_enterprise(sites, recusal_pairs, day):
+    files = sites[day]
+    tasks = sorted({rel.split("/")[1] for rel in files if rel.startswith("draws/") and rel.count("/") == 2})
+    published_pairs = set()
+    for task in tasks:
+        selected = _selected_on_site(files, task)
+        for name, col in (("roster.csv", 5), ("experts.csv", 2)):
+            for line in files.get(f"draws/{task}/{name}", "").splitlines()[1:]:
+                cells = line.split(",")
+                published_pairs |= {(cells[0], c, task) for c in cells[col].split(";") if c}
+        for line in files.get(f"draws/{task}/recusals-selected.csv", "").splitlines()[1:]:
+            code, _salt, ids = line.split(",")[:3]
+            assert code in selected, (task, code, "a recusal row of an enterprise not selected")
+            published_pairs |= {(i, code, task) for i in ids.split(";") if i}
+    leaked = [(i, c, t) for i, c, t in published_pairs if c not in _selected_on_site(files, t)]
+    assert not leaked, leaked[:10]
+    # an unselected enterprise's code appears in no file but the directory snapshots
+    everywhere = set().union(*(_selected_on_site(files, t) for t in tasks))
+    hidden = {c for _i, c in recusal_pairs if c not in everywhere}
+    assert hidden
+    allowed = re.compile(r"^draws/[^/]+/(directory|exclusions)\.csv$")
+    assert not _hits(files, hidden, allowed)

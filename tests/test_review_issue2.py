@@ -344,8 +344,9 @@ def test_demo_folder_reencoded_loads_the_same_model(tmp_path):
     _write(directory, rows, "utf-8")
     for path in sorted((twin / "results").glob("*.csv")):
         res, _ = _rows(path)
+        dates = [i for i, h in enumerate(res[0]) if h.lstrip("\ufeff") in ("检查日期", "完成日期")]
         for r in res[1:]:
-            for i in (2, 6):
+            for i in dates:
                 if r[i]:
                     d = dt.date.fromisoformat(r[i])
                     r[i] = f"{d.year}年{d.month}月{d.day}日"

@@ -4,6 +4,7 @@ same verdicts, at the end of the demo year and at an earlier date (a prefix of t
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,3 +43,37 @@ def test_site_verify_covers_every_published_task(site: Path):
     out = run([sys.executable, "-m", "generator", "verify", "--site", str(site)]).stdout
     for task_dir in (p for p in (site / "draws").iterdir() if p.is_dir()):
         assert f"任务 {task_dir.name} " in out
+
+
+def test_task_pages_show_the_bound_display_file(site: Path):
+    """Protocol 2: the names, units and 执法证号 on a revealed task's page are people.csv's."""
+    from generator.protocol.canonical import parse_csv
+
+    for people in sorted(site.glob("draws/*/people.csv")):
+        page = (site / "tasks" / people.parent.name / "index.html").read_text(encoding="utf-8")
+        rows = parse_csv("people.csv", people.read_bytes())
+        assert rows
+        for _pid, name, unit, badge in rows:
+            assert name in page and unit in page and (not badge or badge in page), (people, name)
+
+
+def test_the_protocol_page_lists_every_published_file(site: Path):
+    """The file table of the protocol page names every file under draws/ and log/."""
+    text = (ROOT / "content" / "verify" / "protocol.md").read_text(encoding="utf-8")
+    table = text.split("## 18. 发布路径", 1)[1].split("\n## ", 1)[0]
+    patterns = []
+    for cell in re.findall(r"^\| (.+?) \|", table, re.M):
+        for path in re.findall(r"`([^`]+)`", cell):
+            if not (path.startswith("draws/") or path.startswith("log/") or "/" not in path):
+                continue
+            rx = re.escape(path).replace(re.escape("<task>"), "[^/]+").replace(re.escape("…"), ".+")
+            rx = re.sub(r"\\<[^>]+\\>", "[^/]+", rx)
+            patterns.append(rx)
+    dirs = {"draws/<task>/": "draws/[^/]+/", "log/": "log/"}
+    # names given bare after a path in the same cell (e.g. `roster.csv`) live in draws/<task>/
+    patterns += [dirs["draws/<task>/"] + re.escape(p) for p in re.findall(r"`([a-z-]+(?:-<[a-z]+>)?\.(?:csv|json|txt))`", table)]
+    patterns = [re.sub(r"\\-<[^>]+>|<[^>]+>", "[^/]+", p) for p in patterns]
+    files = [p.relative_to(site).as_posix() for p in site.rglob("*")
+             if p.is_file() and p.relative_to(site).parts[0] in ("draws", "log")]
+    unlisted = sorted(f for f in files if not any(re.fullmatch(rx, f) for rx in patterns))
+    assert not unlisted, unlisted[:20]

@@ -41,6 +41,9 @@ def test_every_state_of_design_section_2_is_shown(view):
         "2023-05": TaskState.COMPLETED,
         "2023-06": TaskState.INSPECTING,
         "2023-07": TaskState.ANNOUNCED,
+        "2023-08": TaskState.PUBLISHED,  # protocol 2
+        "2023-09": TaskState.PUBLISHED,  # list drawn on the 协同监管平台, imported
+        "2023-10": TaskState.PUBLISHED,  # list handed down by the superior bureau, imported
     }
     kinds = {t.task.id: (t.publication.kind, t.publication.workdays_late) for t in view.tasks}
     assert kinds["2023-01"] == ("on_time", 0)
@@ -75,7 +78,12 @@ def test_an_earlier_date_publishes_a_prefix_of_the_log_that_still_verifies(model
     early = public_view(model, DATA, dt.date(2023, 6, 1))
     states = {t.task.id: t.state for t in early.tasks}
     assert states["2023-01"] is TaskState.INSPECTING
-    assert states["2023-07"] is TaskState.PLANNED
+    # DESIGN §2: a planned task publishes nothing, unless its plan is public (2023-07), and
+    # then only the plan's fields
+    assert "2023-03" not in states and "2023-06" not in states
+    plan = early.task("2023-07")
+    assert states["2023-07"] is TaskState.PLANNED and plan.plan_only
+    assert plan.task.strata == () and plan.task.sources == () and plan.task.description == ""
     lines = early.log_files["log/draws.jsonl"].splitlines()
     full = (DATA / "log" / "draws.jsonl").read_bytes().splitlines()
     assert lines == full[: len(lines)] and 0 < len(lines) < len(full)
@@ -105,8 +113,8 @@ def test_public_file_names_follow_the_log(model):
 
 def test_check_context_extras_reads_public_listings_and_publication_dates(model):
     extras = check_context_extras(DATA, model, AS_OF, secrets_dir=DATA / "no-secrets-here")
-    assert set(extras["published"]) == {"2023-01", "2023-02"}
+    assert set(extras["published"]) == {"2023-01", "2023-02", "2023-08", "2023-09", "2023-10"}
     assert extras["published"]["2023-02"] == dt.date(2023, 9, 12)
-    assert set(extras["selections"]) == {"2023-01", "2023-02"}  # the others are still secret
+    assert set(extras["selections"]) == {"2023-01", "2023-02", "2023-08"}  # the others are still secret
     assert "2023-04" in extras["cancelled"]
     assert {"2023-01", "2023-02", "2023-03", "2023-05", "2023-06"} <= extras["drawn"]

@@ -12,7 +12,24 @@ from collections.abc import Callable
 
 from ..findings import Finding
 from ..model import Model
-from . import deadlines, duplicates, groups, pii, references, risk, schema, uscc
+from . import (
+    badge_duplicates,
+    badge_missing,
+    completion_overdue,
+    deadlines,
+    duplicates,
+    followup_overdue,
+    groups,
+    inspection_dates,
+    item_objects,
+    pii,
+    plan_ratio,
+    plan_scope,
+    references,
+    risk,
+    schema,
+    uscc,
+)
 from .context import CheckContext
 
 Rule = Callable[[Model, CheckContext], list[Finding]]
@@ -26,6 +43,14 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("deadlines", deadlines.check),
     ("pii", pii.check),
     ("risk", risk.check),
+    ("badge_duplicates", badge_duplicates.check),
+    ("badge_missing", badge_missing.check),
+    ("inspection_dates", inspection_dates.check),
+    ("completion_overdue", completion_overdue.check),
+    ("plan_scope", plan_scope.check),
+    ("item_objects", item_objects.check),
+    ("plan_ratio", plan_ratio.check),
+    ("followup_overdue", followup_overdue.check),
 )
 
 __all__ = ["RULES", "CheckContext", "run_checks"]

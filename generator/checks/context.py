@@ -8,6 +8,7 @@ it for a task and finds none skips that task without a finding.
 - ``published``: task id -> date the results were published; ``None`` = publication unknown
   (no draw log read), an empty mapping = nothing published yet
 - ``drawn``: ids of the drawn tasks; ``cancelled``: ids of cancelled tasks
+- ``draw_dates``: task id -> Beijing date of its draw (or of its imported list), when logged
 - ``cache``: a folder where findings over the whole directory are kept between runs
   (``generator.checks.cache``; an incremental build's cache folder), or None
 """
@@ -33,6 +34,7 @@ class CheckContext:
     drawn: frozenset[str] = frozenset()
     cancelled: frozenset[str] = frozenset()
     cache: Path | None = None
+    draw_dates: Mapping[str, dt.date] = field(default_factory=dict)
 
     @classmethod
     def for_model(cls, model: Model, as_of: dt.date, **extras) -> CheckContext:

@@ -81,6 +81,12 @@ UNIT_NAMES = {uid: name for uid, name in HQ_UNITS} | {uid: name for uid, name, _
 # ---------------------------------------------------------------------------------------------
 # Items: the plan's ten kinds, in the column format of the national list (domain-rules §4.2)
 
+# Other departments of the district government taking part in joint tasks (联合抽查).
+DEPARTMENTS = (
+    ("shuiwu", "国家税务总局示例区税务局"),
+    ("yingji", "示例区应急管理局"),
+)
+
 ITEMS: tuple[dict, ...] = (
     {
         "编号": "SX01",
@@ -182,6 +188,26 @@ ITEMS: tuple[dict, ...] = (
         "检查方式": ["现场检查"],
         "检查主体": "县级以上市场监管部门",
         "检查依据": "《中华人民共和国价格法》第十三条；《明码标价和禁止价格欺诈规定》",
+    },
+    {
+        "编号": "SW01",
+        "抽查类别": "部门联合抽查（税务）",
+        "抽查事项": "发票使用和纳税申报情况的检查",
+        "检查对象": "企业",
+        "事项类别": "一般检查事项",
+        "检查方式": ["书面检查", "现场检查"],
+        "检查主体": "税务部门",
+        "检查依据": "《中华人民共和国税收征收管理法》第五十四条；《中华人民共和国发票管理办法》",
+    },
+    {
+        "编号": "YJ01",
+        "抽查类别": "部门联合抽查（应急管理）",
+        "抽查事项": "生产经营单位安全生产主体责任落实情况的检查",
+        "检查对象": "企业",
+        "事项类别": "重点检查事项",
+        "检查方式": ["现场检查"],
+        "检查主体": "应急管理部门",
+        "检查依据": "《中华人民共和国安全生产法》第六十五条",
     },
 )
 
@@ -502,6 +528,7 @@ def build_district(seed: int = DEMO_SEED) -> District:
 def portal_data() -> dict:
     units = [{"编号": uid, "名称": name, "类型": "局机关"} for uid, name in HQ_UNITS]
     units += [{"编号": uid, "名称": name, "类型": "市场监管所"} for uid, name, _ in STATIONS]
+    units += [{"编号": uid, "名称": name, "类型": "其他部门"} for uid, name in DEPARTMENTS]
     return {
         "机关名称": "示例市示例区市场监督管理局",
         "简称": "示例区市场监管局",
@@ -583,6 +610,20 @@ def experts_bytes(district: District) -> bytes:
     return xlsx_bytes("专家名录库", EXPERTS_HEADER, rows)
 
 
+def write_rosters(data_dir: Path, district: District, recusals: bool) -> None:
+    """The roster and experts files, with or without the declared recusals (回避)."""
+    import dataclasses
+
+    if not recusals:
+        district = dataclasses.replace(
+            district,
+            inspectors=[dataclasses.replace(i, recusals=()) for i in district.inspectors],
+            experts=[dataclasses.replace(x, recusals=()) for x in district.experts],
+        )
+    write_bytes(data_dir / ROSTER_FILE, roster_bytes(district))
+    write_bytes(data_dir / EXPERTS_FILE, experts_bytes(district))
+
+
 def write_district(data_dir: Path, seed: int = DEMO_SEED) -> District:
     """Write portal.yaml, items.yaml, directory/, roster/ and tasks/ (not results/)."""
     from .tasks import task_documents
@@ -596,4 +637,7 @@ def write_district(data_dir: Path, seed: int = DEMO_SEED) -> District:
     write_bytes(data_dir / EXPERTS_FILE, experts_bytes(district))
     for task_id, doc in task_documents():
         write_bytes(data_dir / "tasks" / f"{task_id}.yaml", yaml_bytes(doc, note))
+    from .kinds import write_plan
+
+    write_plan(data_dir)
     return district

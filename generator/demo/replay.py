@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from ..draws.changes import cancel
+from ..draws.changes import reassign as reassign_inspector
 from ..draws.commit import commit
 from ..draws.draw import draw, parse_source_args
 from ..draws.logio import key_name_for
@@ -28,6 +29,7 @@ from ..protocol.listing import parse_listing
 from ..tlog.signer import Signer, verifier_key_file, write_key_file
 from ..tlog.store import LogStore
 from . import demo_events, tsa, write_office_files, write_results
+from .district import build_district, write_rosters
 
 DEMO_KEY_SEED = hashlib.sha256(b"gongshi demo log key").digest()
 
@@ -49,7 +51,7 @@ def _reset(data_dir: Path, secrets_dir: Path) -> None:
     portal = data_dir / "portal.yaml"
     if portal.exists() and "示例数据: true" not in portal.read_text(encoding="utf-8"):
         raise SystemExit(f"{portal} 不是示例数据（没有“示例数据: true”），拒绝覆盖。")
-    for sub in ("log", "draws", "results"):
+    for sub in ("log", "draws", "results", "followups"):
         shutil.rmtree(data_dir / sub, ignore_errors=True)
     shutil.rmtree(secrets_dir, ignore_errors=True)
 
@@ -61,6 +63,11 @@ def replay(data_dir: Path, secrets_dir: Path, stamp_time=None) -> None:
     secrets_dir = Path(secrets_dir)
     _reset(data_dir, secrets_dir)
     write_office_files(data_dir)
+    # The office recorded its staff's recusal declarations in the roster from its first
+    # protocol-2 announcement on (protocol 2 keeps them private); before that the roster had none.
+    district = build_district()
+    recusals_recorded = False
+    write_rosters(data_dir, district, recusals=False)
     model = _load(data_dir)
     name = key_name_for(model.portal.site_url)
     signer = Signer(name, DEMO_KEY_SEED)
@@ -73,6 +80,10 @@ def replay(data_dir: Path, secrets_dir: Path, stamp_time=None) -> None:
     for event in demo_events():
         ws = Workspace.at(data_dir, secrets_dir, clock=lambda t=event.time: t)
         ws.key_name = name
+        if event.kind == "commit" and event.protocol == 2 and not recusals_recorded:
+            write_rosters(data_dir, district, recusals=True)
+            recusals_recorded = True
+            model = _load(data_dir)
         if event.kind == "commit":
             entry = commit(ws, model, event.task, secret_source=lambda t=event.task: demo_secret(t))
             # Each announcement is anchored at once by the demo's own RFC 3161 time-stamping
@@ -91,6 +102,15 @@ def replay(data_dir: Path, secrets_dir: Path, stamp_time=None) -> None:
                 codes = [line.code for line in parse_listing(listing)]
                 write_results(data_dir, event.task, codes, event.results_seed or 0)
                 model = _load(data_dir)
+        elif event.kind == "import":
+            from .kinds import import_demo_list
+
+            import_demo_list(ws, model, data_dir, secrets_dir, event)
+            model = _load(data_dir)
+        elif event.kind == "reassign":
+            # the first selected enterprise's first inspector declares a tie after the draw
+            line = parse_listing(ws.secret_files(event.task)["listing-0.csv"])[0]
+            reassign_inspector(ws, event.task, line.code, line.inspectors[0], event.reason or "recusal")
         elif event.kind == "cancel":
             cancel(ws, event.task, event.reason or "")
         elif event.kind == "reveal":
@@ -99,6 +119,8 @@ def replay(data_dir: Path, secrets_dir: Path, stamp_time=None) -> None:
             publish(ws, model, event.task)
         else:  # pragma: no cover - the schedule's kinds are closed
             raise ValueError(event.kind)
+    if not recusals_recorded:
+        write_rosters(data_dir, district, recusals=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,18 +17,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .district import AS_OF
-from .tasks import BEIJING, TASKS
+from .tasks import BEIJING, IMPORTED_TASKS, TASKS
 
-KINDS = ("commit", "draw", "cancel", "reveal", "publish")
+KINDS = ("commit", "import", "draw", "reassign", "cancel", "reveal", "publish")
 
 
 @dataclass(frozen=True)
 class DemoEvent:
-    kind: str  # commit | draw | reveal | publish | cancel
+    kind: str  # commit | import | draw | reassign | reveal | publish | cancel
     task: str
     time: dt.datetime  # UTC, tz-aware
     numbers: list[str] | None = None  # draw: one space-separated string per source, in order
-    reason: str | None = None  # cancel: the reason (free text)
+    reason: str | None = None  # cancel: the reason (free text); reassign: recusal | unavailable
+    protocol: int = 1  # commit: the task's protocol version
     results: bool = False  # draw: the office records results for this task afterwards
     results_seed: int | None = None  # draw: the rng_seed to pass to write_results
 
@@ -47,7 +48,9 @@ def demo_events(as_of: dt.date = AS_OF) -> list[DemoEvent]:
     """Every office action up to the end of ``as_of`` (Beijing time), in time order."""
     events: list[DemoEvent] = []
     for plan in TASKS:
-        events.append(DemoEvent("commit", plan.id, _utc(plan.announce)))
+        events.append(DemoEvent("commit", plan.id, _utc(plan.announce), protocol=plan.protocol))
+        for when, why in plan.reassign:
+            events.append(DemoEvent("reassign", plan.id, _utc(when), reason=why))
         if plan.cancel is not None:
             events.append(
                 DemoEvent("cancel", plan.id, _utc(plan.cancel), reason=plan.cancel_reason)
@@ -65,6 +68,11 @@ def demo_events(as_of: dt.date = AS_OF) -> list[DemoEvent]:
             )
         if plan.reveal is not None:
             events.append(DemoEvent("reveal", plan.id, _utc(plan.reveal)))
+        if plan.publish is not None:
+            events.append(DemoEvent("publish", plan.id, _utc(plan.publish)))
+    for plan in IMPORTED_TASKS:  # lists drawn elsewhere: imported, then published
+        events.append(DemoEvent("import", plan.id, _utc(plan.imported), results=plan.results,
+                                results_seed=results_seed(plan.id)))
         if plan.publish is not None:
             events.append(DemoEvent("publish", plan.id, _utc(plan.publish)))
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), BEIJING)

@@ -162,6 +162,14 @@ class TaskPlan:
     publish: dt.datetime | None = None
     results: bool = False  # the office recorded results (results/<id>.csv after the draw)
     on_time: bool | None = None  # for published / overdue tasks
+    # An imported list (名单来源 other than 本局抽取): the task file's extra keys and when the
+    # office imported the list (no commit, draw or reveal: no sources).
+    extra: dict | None = None
+    imported: dt.datetime | None = None
+    list_size: int = 0  # the imported list's number of enterprises
+    plan_public: bool = False  # 计划公开: the plan's fields are public before the announcement
+    protocol: int = 1  # the draw protocol the task was announced under (1 or 2)
+    reassign: tuple[tuple[dt.datetime, str], ...] = ()  # (time, reason) of each reassignment
 
     def document(self) -> dict:
         doc: dict = {
@@ -184,9 +192,14 @@ class TaskPlan:
             doc["完成日期"] = self.completion
         if self.exclusion_rules:
             doc["排除规则"] = list(self.exclusion_rules)
-        doc["随机源"] = [s.document() for s in self.sources]
-        doc["哈希链长度"] = 1
+        if self.extra is None:
+            doc["随机源"] = [s.document() for s in self.sources]
+            doc["哈希链长度"] = 1 if self.protocol == 1 else 2
+            doc["协议版本"] = self.protocol
         doc["说明"] = self.description
+        if self.plan_public:
+            doc["计划公开"] = True
+        doc.update(self.extra or {})
         return doc
 
 
@@ -210,6 +223,64 @@ def _team(scope: str, size: int = 2, **extra: object) -> dict:
 
 
 _FOUR_STATIONS = ["dongcheng", "xicheng", "nancheng", "beicheng"]
+
+IMPORTED_TASKS: tuple[TaskPlan, ...] = (
+    TaskPlan(
+        id="2023-09",
+        title="2023年度部门联合双随机抽查（市场监管、税务、应急管理）",
+        department="xinyong",
+        items=("SX01", "SW01", "YJ01"),
+        directed=False,
+        population=tuple(POPULATION),
+        strata=(),
+        inspectors={"抽取方式": "全局内随机", "每组人数": 2},
+        methods=("现场检查", "书面检查"),
+        announce=_bj("2023-05-08"),
+        inspect_start=dt.date(2023, 5, 22),
+        inspect_end=dt.date(2023, 8, 31),
+        completion=dt.date(2023, 8, 31),
+        sources=(),
+        state="published",
+        description="依托国家企业信用信息公示系统（部门协同监管平台），由信用监管科发起、区税务局和区应急管理局配合，"
+                    "在平台上按 5% 比例抽取辖区企业后导出名单；各部门按检查实施机关分别检查各自的事项，结果统一公示。",
+        extra={"名单来源": "协同监管平台抽取",
+               "名单出处": {"平台任务编号": "4199992023050001", "抽取机关": "示例区市场监督管理局（部门协同监管平台）",
+                        "日期": dt.date(2023, 5, 12)},
+               "配合部门": ["shuiwu", "yingji"],
+               "检查实施机关": {"SW01": "shuiwu", "YJ01": "yingji"}},
+        imported=_bj("2023-05-12", "16:00"),
+        list_size=12,
+        publish=_bj("2023-09-15"),
+        results=True,
+        on_time=True,
+    ),
+    TaskPlan(
+        id="2023-10",
+        title="2023年度流通领域商品质量抽查（市局下发名单）",
+        department="zhiliang",
+        items=("SX07",),
+        directed=True,
+        population=tuple(POPULATION),
+        strata=(),
+        inspectors={"抽取方式": "全局内随机", "每组人数": 2},
+        methods=("现场检查",),
+        announce=_bj("2023-07-03"),
+        inspect_start=dt.date(2023, 7, 10),
+        inspect_end=dt.date(2023, 9, 29),
+        completion=dt.date(2023, 9, 28),
+        sources=(),
+        state="published",
+        description="市局在全市范围内抽中本区经营者后下发名单，本局按名单对所列经营者销售的商品抽样送检；"
+                    "检验结果按检验机构出具的报告公示。",
+        extra={"名单来源": "上级下发",
+               "名单出处": {"文号": "示市市监质〔2023〕21号", "下发机关": "示例市市场监督管理局", "日期": dt.date(2023, 7, 5)}},
+        imported=_bj("2023-07-06", "15:00"),
+        list_size=6,
+        publish=_bj("2023-10-20"),
+        results=True,
+        on_time=True,
+    ),
+)
 
 TASKS: tuple[TaskPlan, ...] = (
     TaskPlan(
@@ -365,6 +436,7 @@ TASKS: tuple[TaskPlan, ...] = (
         sources=_sources("2023-11-09", "2023-11-08", "2023-11-08"),
         draw=_bj("2023-11-10", "09:30"),
         state="inspecting",
+        protocol=2,
         description="对批发、零售经营者在售商品的质量及商标使用情况定向抽查，每户随机抽取"
         "1 名商品质量检验专家参与（专家不计入检查人员）。",
     ),
@@ -387,21 +459,54 @@ TASKS: tuple[TaskPlan, ...] = (
         inspect_end=dt.date(2024, 3, 29),
         sources=_sources("2024-01-02", "2024-01-03", "2024-01-03", "2024-01-03"),
         state="announced",
+        plan_public=True,
+        protocol=2,
         description="年末批次：2023年12月27日公告，以2024年1月2日、3日开奖的彩票号码为随机源，"
         "开奖后抽取。",
+    ),
+    TaskPlan(
+        id="2023-08",
+        title="2023年度城区四所餐饮及食品零售经营者价格与明码标价定向抽查",
+        department="jiage",
+        items=("SX09", "SX10"),
+        directed=True,
+        population=(
+            *POPULATION,
+            {"列": "unit", "条件": "in", "值": list(_FOUR_STATIONS)},
+            {"列": "industry", "条件": "in", "值": ["批发业", "零售业", "餐饮业"]},
+        ),
+        strata=(_industry("餐饮业", "1.5%"), _industry("零售业", "1%"), _industry("批发业", "2%")),
+        inspectors=_team("若干市场监管所随机", 2, 单位=list(_FOUR_STATIONS), 业务专长=["价格", "食品"]),
+        methods=("现场检查",),
+        announce=_bj("2023-09-18"),
+        inspect_start=dt.date(2023, 10, 9),
+        inspect_end=dt.date(2023, 11, 30),
+        completion=dt.date(2023, 11, 30),
+        sources=_sources("2023-09-21", "2023-09-20", "2023-09-20"),
+        draw=_bj("2023-09-22", "09:30"),
+        reassign=((_bj("2023-10-10"), "recusal"),),
+        reveal=_bj("2023-12-11"),
+        publish=_bj("2023-12-12"),
+        results=True,
+        state="published",
+        on_time=True,
+        protocol=2,
+        description="协议 2 的任务：在东城、西城、南城、北城四个市场监管所的检查人员中随机组成"
+        "每组 2 人的检查组，每组须有人具备价格和食品业务专长；抽取后一名组员申报回避，"
+        "按规则改派。",
     ),
 )
 
 
 def task_plan(task_id: str) -> TaskPlan:
-    for plan in TASKS:
+    for plan in TASKS + IMPORTED_TASKS:
         if plan.id == task_id:
             return plan
     raise KeyError(task_id)
 
 
 def task_documents() -> Iterator[tuple[str, dict]]:
-    for plan in TASKS:
+    for plan in TASKS + IMPORTED_TASKS:
         yield plan.id, plan.document()
 
 

@@ -68,12 +68,14 @@ def audit_export(ws: Workspace, task_id: str, to_dir: str | Path) -> list[str]:
     files: dict[str, bytes] = {
         name: public[name] for name in (
             "params.json", "directory.csv", "roster.csv", "experts.csv", "sources.json",
-            "exclusions.csv", "selected.csv", "results.csv",
+            "exclusions.csv", "selected.csv", "results.csv", "recusals-selected.csv", "people.csv",
         ) if name in public
     }
     if "risk.csv" not in secret:
         raise DrawRefused(f"找不到任务 {task_id} 的风险分类文件 secrets/{task_id}/risk.csv。")
     files["risk.csv"] = secret["risk.csv"]
+    if "recusals.csv" in secret:  # protocol 2: the whole recusal commitment, for the auditors only
+        files["recusals.csv"] = secret["recusals.csv"]
     _c, code = hash_chain(ws.read_secret(task_id), params["n"])
     files["code.txt"] = code.hex().encode("ascii") + b"\n"
     if "exclusions.csv" not in files and "exclusions.csv" in secret:

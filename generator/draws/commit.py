@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from ..model import Model
 from ..protocol import engine, snapshots
-from ..protocol.canonical import write_csv
+from ..protocol import recusals as private
+from ..protocol.canonical import parse_csv, write_csv
 from ..protocol.derive import members
 from ..protocol.errors import ProtocolError
 from ..protocol.exclusions import SAME_ITEM_SAME_YEAR, build_exclusions
@@ -121,6 +122,10 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
         files = canonical_inputs(model, audit=task.mode == "audit")
     else:
         files = dict(inputs_of_model)
+    v2 = task.protocol == 2
+    pairs = private.pairs_of(files) if v2 else {}
+    if v2:  # protocol 2: the roster and experts are published without recusals (§12)
+        files = private.stripped(files)
 
     secret = secret_source()
     if len(secret) != 32:
@@ -136,7 +141,11 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
         population = (code_ for code_, _label, _unit in members(params, files))
         exclusions = build_exclusions(population, referenced)
 
-    announcement = engine.announce(params, files, exclusions, code, format_time(now))
+    recusals = None
+    if v2:
+        codes = private.directory_codes(files["directory.csv"])
+        recusals = private.commitment_file(codes, pairs, secret)
+    announcement = engine.announce(params, files, exclusions, code, format_time(now), recusals)
     if not announcement.ok:
         raise DrawRefused(
             f"任务 {task_id} 不能公告：\n" + "\n".join(f"- {r}" for r in announcement.refusals)
@@ -146,6 +155,8 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
     ws.write_secret(task_id, "exclusions.csv", exclusions)
     if "risk.csv" in files:
         ws.write_secret(task_id, "risk.csv", files["risk.csv"])
+    if recusals is not None:
+        ws.write_secret(task_id, "recusals.csv", recusals)
     ws.write_public(task_id, "params.json", announcement.params_bytes)
     for name in snapshots.FILES:  # stored once, by hash (protocol.snapshots)
         stored_snapshots.store(ws.data_dir, entries, name, files[name])
@@ -160,13 +171,18 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
         "strata": announcement.strata,
         "sources": params["sources"],
     }
+    if announcement.recusals_root is not None:
+        fields["recusals_root"] = announcement.recusals_root
     if task.redraw_of:
         fields["redraw_of"] = task.redraw_of
     return append_entry(ws, fields, now)
 
 
 def task_files(ws: Workspace, task_id: str) -> tuple[dict, dict[str, bytes], bytes]:
-    """The committed params, input files and exclusions of an announced task."""
+    """The committed params, input files and exclusions of an announced task.
+
+    Protocol 2: ``roster.csv``/``experts.csv`` carry the committed recusals of the secret
+    ``recusals.csv`` (what the group rules read; never what is published)."""
     import json
 
     public = ws.public_files(task_id)
@@ -184,6 +200,11 @@ def task_files(ws: Workspace, task_id: str) -> tuple[dict, dict[str, bytes], byt
         ) from exc
     if "risk.csv" in secret:
         files["risk.csv"] = secret["risk.csv"]
+    if params.get("protocol") == "gongshi-draw/2":
+        if "recusals.csv" not in secret:
+            raise DrawRefused(f"找不到任务 {task_id} 的回避承诺文件（secrets/{task_id}/recusals.csv）。")
+        rows = parse_csv("recusals.csv", secret["recusals.csv"])
+        files = private.merged(files, {r[0]: r[2] for r in rows})
     exclusions = secret.get("exclusions.csv") or public.get("exclusions.csv")
     if exclusions is None:
         raise DrawRefused(f"找不到任务 {task_id} 的排除名单（secrets/{task_id}/exclusions.csv）。")

@@ -68,6 +68,7 @@ def params_from_task(task: Task) -> dict:
         "items": sorted(task.items),
         "sources": [_source(s) for s in task.sources],
         "n": task.n,
+        "protocol": f"gongshi-draw/{task.protocol}",
     }
 
 

@@ -8,8 +8,10 @@ public folder and appends ``reveal``; publish writes the canonical ``results.csv
 from __future__ import annotations
 
 from ..model import Model
+from ..protocol import recusals
 from ..protocol.canonical import parse_csv, write_csv
 from ..protocol.encoding import sha256_hex
+from ..protocol.errors import ProtocolError
 from ..protocol.listing import parse_listing
 from ..protocol.tickets import hash_chain
 from ..state import BEIJING
@@ -58,6 +60,8 @@ def reveal(ws: Workspace, model: Model, task_id: str, auditors: list[str] | None
     else:
         names = _listing_names(record)
         last = record[names[-1]]
+        if params.get("protocol") == "gongshi-draw/2":
+            fields["people_sha256"] = _reveal_private(ws, model, task_id, record, names, last)
         ws.write_public(task_id, "exclusions.csv", exclusions)
         if audit:
             rows = [(ln.code, ln.inspectors, ln.experts) for ln in parse_listing(last)]
@@ -75,6 +79,40 @@ def reveal(ws: Workspace, model: Model, task_id: str, auditors: list[str] | None
     else:
         fields["code"] = code.hex()
     return append_entry(ws, fields, now)
+
+
+def people_csv(model: Model, ids: list[str]) -> bytes:
+    """``people.csv`` (protocol 2): the names, units and 执法证号 shown for ``ids``."""
+    rows = []
+    for pid in ids:
+        insp = model.inspector(pid)
+        if insp is not None:
+            unit = model.portal.unit(insp.unit)
+            rows.append((pid, insp.name, unit.name if unit else insp.unit, insp.badge))
+            continue
+        expert = model.expert(pid)
+        if expert is None:
+            raise DrawRefused(f"检查人员名录和专家名录中都找不到 {pid}，无法写出揭示时显示的人员文件。")
+        rows.append((pid, expert.name, expert.organisation, ""))
+    try:
+        return write_csv("people.csv", rows)
+    except ProtocolError as exc:
+        raise DrawRefused(f"人员的姓名、单位或执法证号不能写入 people.csv：{exc}（不得含逗号、引号或换行）") from exc
+
+
+def _reveal_private(ws: Workspace, model: Model, task_id: str, record: dict[str, bytes],
+                    names: list[str], last: bytes) -> str:
+    """Protocol 2 at reveal: the selected enterprises' recusal rows with their proofs, and the
+    display file of every person in any listing; returns ``people_sha256``."""
+    selected = [ln.code for ln in parse_listing(last)]
+    ws.write_public(task_id, "recusals-selected.csv", recusals.selected_file(record["recusals.csv"], selected))
+    ids: list[str] = []
+    for name in names:
+        for ln in parse_listing(record[name]):
+            ids += [i for i in ln.inspectors + ln.experts if i not in ids]
+    people = people_csv(model, ids)
+    ws.write_public(task_id, "people.csv", people)
+    return sha256_hex(people)
 
 
 def results_csv(model: Model, task_id: str) -> bytes:

@@ -176,6 +176,7 @@ TASK: Table = {
     "exclusion_rules": ("排除规则", ("exclusion_rules",)),
     "sources": ("随机源", ("sources",)),
     "n": ("哈希链长度", ("n",)),
+    "protocol": ("协议版本", ("protocol",)),
     "plan_public": ("计划公开", ("plan_public",)),
     "redraw_of": ("重抽自", ("redraw_of",)),
     "description": ("说明", ("description",)),

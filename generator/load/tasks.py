@@ -138,8 +138,10 @@ class _TaskLoader:
         if mode is None:
             self.err("schema.vocab", "「模式」应为 公开 或 审计", self.at(data, H.TASK, "mode"),
                      f.get("mode"), "一般写 公开；按信用风险分类分层的任务写 审计。")
+        list_source, provenance = self.list_source(f, data)
         population = self.conditions(f.get("population"), data, "population", "抽取范围")
-        strata = self.strata(f.get("strata"), data)
+        # an imported list is not drawn here: its 分层 (if any) only describes the plan
+        strata = self.strata(f.get("strata"), data) if list_source == "local" or f.get("strata") else ()
         scope, group_size, insp = self.inspectors(f.get("inspectors"), data)
         methods = resolve_many(self.ctx, self.vocab.methods, split_multi(f.get("methods")),
                                self.at(data, H.TASK, "methods"), "检查方式")
@@ -166,15 +168,22 @@ class _TaskLoader:
                 self.err("schema.vocab", f"未知的排除规则「{r}」", self.at(data, H.TASK, "exclusion_rules"), r,
                          "可用：same-item-same-year（同一事项同年已抽中）。")
         sources = self.sources(f.get("sources"), data)
-        n = f.get("n", 1)
+        protocol = f.get("protocol", 2)
+        if protocol not in (1, 2) or isinstance(protocol, bool):
+            self.err("schema.int", "「协议版本」应为 1 或 2（新任务用 2，不写即为 2）",
+                     self.at(data, H.TASK, "protocol"), protocol, "删去这一行，或写 2。")
+            protocol = 2
+        n = f.get("n", 2 if protocol == 2 else 1)
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CHAIN:
             self.err("schema.int", f"「哈希链长度」应为 1 到 {MAX_CHAIN} 之间的整数",
-                     self.at(data, H.TASK, "n"), n, "一般写 1。")
+                     self.at(data, H.TASK, "n"), n, "一般写 2。")
+        elif protocol == 2 and n < 2:
+            self.err("schema.int", "协议 2 的「哈希链长度」须不小于 2（一次性码不能是秘密本身）",
+                     self.at(data, H.TASK, "n"), n, "写 2，或删去这一行（默认为 2）。")
         plan_public = parse_bool(f.get("plan_public", False))
         if plan_public is None:
             self.err("schema.bool", "「计划公开」应为 是 或 否", self.at(data, H.TASK, "plan_public"),
                      f.get("plan_public"), "写 是 或 否。")
-        list_source, provenance = self.list_source(f, data)
         partners = tuple(self.unit_ref(u) for u in split_multi(f.get("partners")))
         authorities = self.authorities(f, data, items)
         if not self.ok:
@@ -185,7 +194,7 @@ class _TaskLoader:
             methods=methods, announce_date=announce, inspect_start=start, inspect_end=end,
             mode=mode, expertise=insp["expertise"], experts_count=insp["experts_count"],
             experts_expertise=insp["experts_expertise"], exclusion_rules=tuple(exclusions),
-            sources=sources, n=n, completion_date=completion, plan_public=bool(plan_public),
+            sources=sources, n=n, protocol=protocol, completion_date=completion, plan_public=bool(plan_public),
             redraw_of=text(f.get("redraw_of")) or None, description=text(f.get("description")),
             list_source=list_source, provenance=provenance, partners=partners,
             item_authorities=authorities, origin=origin,

@@ -7,7 +7,8 @@ non-canonical byte; it never re-canonicalises (§2: "A verifier hashes the publi
 
 Column types: ``code`` (§13 enterprise label), ``id``, ``text``, ``date``, ``bool``, ``int``,
 ``set`` (of text), ``codes`` (set of codes), ``ticket`` (64 hex), ``ticket?`` (ticket or empty),
-``label`` (``S`` + i), ``ids`` (``;``-joined ids in rank order, unique, not sorted).
+``label`` (``S`` + i), ``ids`` (``;``-joined ids in rank order, unique, not sorted), ``hexes``
+(``;``-joined 64-hex hashes in their order: an inclusion proof).
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "cutoffs.csv": (("label", "label"), ("N", "int"), ("k", "int"), ("cutoff", "ticket?")),
     "selected.csv": (("code", "code"), ("inspector_ids", "ids"), ("expert_ids", "ids")),
+    # protocol 2: the recusal commitment (secret, one row per directory.csv row), the rows of
+    # the selected enterprises with their inclusion proofs (published at reveal), and the
+    # display file bound by the reveal entry's people_sha256
+    "recusals.csv": (("code", "code"), ("salt", "ticket"), ("ids", "set")),
+    "recusals-selected.csv": (
+        ("code", "code"), ("salt", "ticket"), ("ids", "set"), ("index", "int"), ("proof", "hexes"),
+    ),
+    "people.csv": (("id", "id"), ("name", "text"), ("unit", "text"), ("license", "text")),
 }
 
 LABEL_RE = re.compile(r"S[1-9][0-9]*")
@@ -81,6 +90,10 @@ def _check_set_items(items: Sequence[str], kind: str, ordered: bool) -> str | No
             return f"{item!r} 不是有效的统一社会信用代码"
         if kind == "ids" and not is_id(item):
             return f"{item!r} 不是有效编号（[A-Za-z0-9_-]{{1,32}}）"
+        if kind == "hexes" and not is_hex64(item):
+            return f"{item!r} 不是 64 位小写十六进制哈希"
+    if kind == "hexes":
+        return None  # a proof may repeat a hash and is never sorted
     if len(set(items)) != len(items):
         return "集合中有重复值"
     if not ordered and list(items) != sorted(items, key=lambda v: v.encode("utf-8")):
@@ -125,9 +138,9 @@ def parse_field(kind: str, raw: str) -> Value:
         if not is_hex64(raw):
             raise ValueError(f"须为 64 位小写十六进制，实际为 {raw!r}")
         return raw
-    if kind in ("set", "codes", "ids"):
+    if kind in ("set", "codes", "ids", "hexes"):
         items = tuple(raw.split(";")) if raw else ()
-        problem = _check_set_items(items, kind, ordered=(kind == "ids"))
+        problem = _check_set_items(items, kind, ordered=(kind in ("ids", "hexes")))
         if problem:
             raise ValueError(problem)
         return items
@@ -148,7 +161,7 @@ def format_field(kind: str, value: object) -> str:
         raw = value
     elif isinstance(value, Iterable):
         items = [str(v) for v in value]
-        if kind != "ids":
+        if kind not in ("ids", "hexes"):
             items = sorted(set(items), key=lambda v: v.encode("utf-8"))
         raw = ";".join(items)
     else:

@@ -32,8 +32,10 @@ from .groups import (
     pick_experts,
 )
 from .listing import Line, format_listing, parse_listing, selection_sha256
-from .params import params_bytes, validate_params
+from .params import params_bytes, validate_params, version
 from .reassign import reassign_lines
+from .recusals import directory_codes
+from .recusals import root as recusals_root
 from .refusals import commit_refusals
 from .scan import RECORD, Population, apply_exclusions, scan_directory, scan_files, stratum_counts
 from .selection import KeyedTickets, StreamingSelector, select_records
@@ -50,6 +52,7 @@ class Announcement:
     inputs: dict[str, dict[str, object]]  # {file name: {"sha256": hex, "rows": int}}
     strata: list[dict[str, object]]  # [{"label": "S1", "N_before": int}]
     refusals: list[ProtocolError] = field(default_factory=list)
+    recusals_root: str | None = None  # protocol 2: the Merkle root of recusals.csv
 
     @property
     def ok(self) -> bool:
@@ -115,13 +118,25 @@ def _hashes(params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code
 
 
 def announce(
-    params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes, announce_time: str
+    params: Mapping, files: Mapping[str, bytes], exclusions: bytes, code: bytes, announce_time: str,
+    recusals: bytes | None = None,
 ) -> Announcement:
     """Everything the announce entry carries besides commitment, n and sources, plus refusals.
 
-    ``directory.csv`` is scanned once (:mod:`.scan`); inputs, strata and refusals share it."""
+    ``directory.csv`` is scanned once (:mod:`.scan`); inputs, strata and refusals share it.
+    Protocol 2: ``files`` are the published inputs (empty ``recusals`` columns) and
+    ``recusals`` the secret ``recusals.csv`` (:func:`.recusals.commitment_file`)."""
     _check_params(params)
     population = _scan_inputs(params, files, exclusions)
+    root = None
+    extra: list[ProtocolError] = []
+    if version(params) == 2:
+        if recusals is None:
+            raise ProtocolError("recusal", "协议 2 的公告须有回避承诺文件 recusals.csv")
+        rows = parse_csv("recusals.csv", recusals)
+        if [r[0] for r in rows] != directory_codes(files["directory.csv"]):
+            extra.append(ProtocolError("recusal", "recusals.csv 须恰有 directory.csv 的每一家企业各一行", file="recusals.csv"))
+        root = recusals_root(recusals)
     inputs = _hashes(params, files, exclusions, code)
     counts = stratum_counts(params, population, apply_exclusions(population, excluded_codes(exclusions)))
     return Announcement(
@@ -129,7 +144,8 @@ def announce(
         params_sha256=sha256_hex(params_bytes(params)),
         inputs=inputs,
         strata=[{"label": c.label, "N_before": c.n_before} for c in counts],
-        refusals=commit_refusals(params, files, exclusions, announce_time, population=population),
+        refusals=extra + commit_refusals(params, files, exclusions, announce_time, population=population),
+        recusals_root=root,
     )
 
 

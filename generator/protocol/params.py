@@ -16,7 +16,10 @@ from .errors import ProtocolError
 from .jcs import canonicalize
 from .sources import GAMES
 
-PROTOCOL = "gongshi-draw/1"
+PROTOCOL_1 = "gongshi-draw/1"
+PROTOCOL_2 = "gongshi-draw/2"
+PROTOCOLS = (PROTOCOL_1, PROTOCOL_2)
+PROTOCOL = PROTOCOL_2  # new tasks; every task already in a log keeps its own protocol
 KEYS = frozenset(
     "protocol task mode population strata group_size scope expertise experts exclusion_rules "
     "items sources n".split()
@@ -63,7 +66,7 @@ def is_full_ratio(stratum: Mapping[str, object]) -> bool:
 def build_params(
     *, task: str, mode: str, population: list[dict], strata: list[dict], group_size: int,
     scope: dict, expertise: Iterable[str], experts: dict, exclusion_rules: Iterable[str],
-    items: Iterable[str], sources: list[dict], n: int,
+    items: Iterable[str], sources: list[dict], n: int, protocol: str = PROTOCOL_1,
 ) -> dict:
     """A parameter object with every set sorted by bytes and strata labelled ``S1``, ``S2``, …"""
 
@@ -87,7 +90,7 @@ def build_params(
             entry["count"] = s["count"]
         out_strata.append(entry)
     obj = {
-        "protocol": PROTOCOL, "task": task, "mode": mode,
+        "protocol": protocol, "task": task, "mode": mode,
         "population": [cond(c) for c in population], "strata": out_strata,
         "group_size": group_size, "scope": out_scope, "expertise": sorted_set(expertise),
         "experts": out_experts, "exclusion_rules": sorted_set(exclusion_rules),
@@ -206,8 +209,8 @@ def validate_params(p: object) -> list[ProtocolError]:
         canonicalize(p)
     except ProtocolError as exc:
         col.add(exc.detail)
-    if p["protocol"] != PROTOCOL:
-        col.add(f"protocol 须为 {PROTOCOL!r}，实际为 {p['protocol']!r}")
+    if p["protocol"] not in PROTOCOLS:
+        col.add(f"protocol 须为 {' 或 '.join(map(repr, PROTOCOLS))}，实际为 {p['protocol']!r}")
     if not is_id(p["task"]):
         col.add(f"task 须为编号（[A-Za-z0-9_-]{{1,32}}），实际为 {p['task']!r}")
     mode = p["mode"]
@@ -274,6 +277,8 @@ def validate_params(p: object) -> list[ProtocolError]:
             _check_source(s, f"sources 第 {i} 个", col)
     if not _is_int(p["n"], 1):
         col.add(f"n（哈希链长度）须为不小于 1 的整数，实际为 {p['n']!r}")
+    elif p["protocol"] == PROTOCOL_2 and p["n"] < 2:
+        col.add(f"协议 2 的 n（哈希链长度）须不小于 2（一次性码从不是秘密本身），实际为 {p['n']!r}")
     return col.errors
 
 
@@ -357,3 +362,8 @@ def labeller(params: Mapping):
         return label
 
     return label_of
+
+
+def version(params: Mapping) -> int:
+    """1 or 2: the protocol version a (valid) parameter object names."""
+    return 2 if params.get("protocol") == PROTOCOL_2 else 1

@@ -74,6 +74,17 @@ def id_refusals(files: Mapping[str, bytes]) -> list[ProtocolError]:
     return out
 
 
+def recusal_refusals(params: Mapping, files: Mapping[str, bytes]) -> list[ProtocolError]:
+    """Protocol 2: recusals are committed apart (``recusals_root``), never in the roster."""
+    from .params import version
+    from .recusals import declared
+
+    if version(params) != 2:
+        return []
+    return [ProtocolError("recusal", f"协议 2 中 roster.csv、experts.csv 的 recusals 列须为空（回避只以承诺公开）：{who}",
+                          file=who.split(" ", 1)[0]) for who in declared(files)]
+
+
 def floor_refusals(params: Mapping, counts) -> list[ProtocolError]:
     out = []
     strata = {s["label"]: s for s in params["strata"]}
@@ -175,6 +186,7 @@ def commit_refusals(
     if out:
         return out
     out += id_refusals(files)
+    out += recusal_refusals(params, files)
     out += entropy_refusals(params)
     out += timing_refusals(params, announce_time)
     if risk_error is not None:

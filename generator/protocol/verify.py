@@ -24,8 +24,17 @@ from .errors import ProtocolError
 from .exclusions import exclusions_commitment
 from .jcs import canonicalize
 from .listing import parse_listing
-from .params import meets, validate_params
-from .refusals import commit_refusals, entropy_refusals, id_refusals, parse_time, timing_refusals
+from .params import meets, validate_params, version
+from .recusals import directory_codes, merged, open_selected
+from .recusals import root as recusals_root
+from .refusals import (
+    commit_refusals,
+    entropy_refusals,
+    id_refusals,
+    parse_time,
+    recusal_refusals,
+    timing_refusals,
+)
 from .scan import apply_exclusions, risk_of, scan_directory, stratum_counts
 from .sources import canonical_number, key_string
 from .tickets import commitment_of, parse_code
@@ -152,6 +161,14 @@ def _verify_task(
         r.same(f"{name}.sha256", sha256_hex(data), want.get("sha256"), f"{name} 的哈希与公告条目 ")
         r.same(f"{name}.rows", row_count(data), want.get("rows"), f"{name} 的行数与公告条目 ")
 
+    v2 = version(params) == 2
+    has_root = isinstance(announce.get("recusals_root"), str)
+    r.add("announce.recusals_root", has_root == v2,
+          ("公告条目有回避承诺 recusals_root（协议 2）" if v2 else "公告条目没有 recusals_root（协议 1）") if has_root == v2
+          else ("协议 2 的公告条目缺少回避承诺 recusals_root" if v2 else "协议 1 的公告条目不应有 recusals_root"))
+    if reveal is not None and draw is not None:
+        _check_people(r, params, files, reveal, v2)
+
     public = params["mode"] == "public"
     auditor_view = not public and "risk.csv" in files and "code.txt" in files
     if not public and not auditor_view:
@@ -228,7 +245,16 @@ def _verify_task(
         return r.checks
     key, numbers = got
 
+    opened: dict[str, set[str]] | None = None
+    if v2:
+        opened = _open_recusals(r, files, announce)
+        if opened is None:
+            return r.checks
+        files = merged(files, opened)
     outcome = draw_fn(params, files, exclusions, code, numbers, population=population)
+    if opened is not None:
+        r.same("recusals-selected.codes", sorted(opened), sorted(outcome.tickets),
+               "recusals-selected.csv 中的企业与入选企业（不多不少：未入选企业的回避从不公开）")
     listing0 = files.get("listing-0.csv")
     r.same("listing-0", listing0, outcome.listing, "listing-0.csv 与重算的抽取清单（签号、分层、检查组、专家、fallback）")
     if listing0 is not None and listing0 != outcome.listing:
@@ -284,6 +310,71 @@ def _verify_task(
             except ProtocolError as exc:
                 r.add("results.canonical", False, str(exc))
     return r.checks
+
+
+def _open_recusals(r: _Report, files: Mapping[str, bytes], announce: Mapping) -> dict[str, set[str]] | None:
+    """Protocol 2: the selected enterprises' recusal rows, each proven against the announced
+    ``recusals_root``; with the auditors' whole ``recusals.csv`` also its root and rows."""
+    data = files.get("recusals-selected.csv")
+    if data is None:
+        r.add("recusals-selected.present", False, "已揭示的协议 2 任务缺少 recusals-selected.csv，无法重算检查组")
+        return None
+    codes = directory_codes(files["directory.csv"])
+    try:
+        listed = [row[0] for row in parse_csv("recusals-selected.csv", data)]
+    except ProtocolError as exc:
+        r.add("recusals-selected.canonical", False, str(exc))
+        return None
+    opened, problems = open_selected(data, str(announce.get("recusals_root")), codes, listed)
+    r.add("recusals-selected.proofs", not problems, "；".join(problems[:5]) if problems else
+          f"recusals-selected.csv 的 {len(opened)} 行都由包含证明对应到公告时的 recusals_root")
+    whole = files.get("recusals.csv")
+    if whole is not None:  # the auditors' view: every pair, committed whole
+        try:
+            rows = parse_csv("recusals.csv", whole)
+        except ProtocolError as exc:
+            r.add("recusals.canonical", False, str(exc))
+            return None
+        r.same("recusals.root", recusals_root(whole), announce.get("recusals_root"), "recusals.csv 的默克尔根与公告条目 recusals_root ")
+        r.same("recusals.codes", [row[0] for row in rows], codes, "recusals.csv 的企业与 directory.csv 的各行 ")
+        whole_pairs = {row[0]: set(row[2]) for row in rows}
+        bad = [c for c in opened if whole_pairs.get(c) != opened[c]]
+        r.add("recusals.selected", not bad, f"recusals-selected.csv 与 recusals.csv 不一致：{bad[:5]}" if bad else "recusals-selected.csv 的各行与完整的 recusals.csv 一致")
+    return opened if not problems else None
+
+
+def _check_people(r: _Report, params: Mapping, files: Mapping[str, bytes], reveal: Mapping, v2: bool) -> None:
+    """Protocol 2: ``people.csv`` (names, units, 执法证号 shown) is the file ``people_sha256``
+    binds, and lists exactly the people of the listings (or of ``selected.csv``)."""
+    if not v2:
+        r.add("reveal.people_sha256", "people_sha256" not in reveal, "协议 1 的揭示条目不应有 people_sha256" if "people_sha256" in reveal else "协议 1：显示文件不受哈希约束")
+        return
+    data = files.get("people.csv")
+    if data is None:
+        r.add("people.present", False, "已揭示的协议 2 任务缺少 people.csv")
+        return
+    r.same("people.sha256", sha256_hex(data), reveal.get("people_sha256"), "people.csv 的哈希与揭示条目 people_sha256 ")
+    try:
+        ids = {row[0] for row in parse_csv("people.csv", data)}
+    except ProtocolError as exc:
+        r.add("people.canonical", False, str(exc))
+        return
+    shown: set[str] = set()
+    names = sorted(n for n in files if n.startswith("listing-") and n.endswith(".csv"))
+    try:
+        if names:
+            for name in names:
+                for ln in parse_listing(files[name], name):
+                    shown.update(ln.inspectors + ln.experts)
+        elif "selected.csv" in files:
+            for _code, insp, experts in parse_csv("selected.csv", files["selected.csv"]):
+                shown.update(insp + experts)
+    except ProtocolError:
+        return  # reported by the listing checks
+    if names:
+        r.same("people.ids", sorted(ids), sorted(shown), "people.csv 的人员与各份清单中的检查人员和专家 ")
+    else:
+        r.add("people.ids", shown <= ids, "people.csv 列出 selected.csv 的每名人员" if shown <= ids else f"people.csv 缺少 {sorted(shown - ids)[:5]}")
 
 
 def _check_sources(r: _Report, params: Mapping, files: Mapping[str, bytes], draw: Mapping) -> tuple[str, list] | None:
@@ -381,7 +472,8 @@ def _audit_public(
     """The public's checks of an audit-mode task: nothing that needs the code or risk.csv."""
     rows = _public_rows(files)
     _public_strata(r, params, rows, announce)
-    refusals = id_refusals(files) + entropy_refusals(params) + timing_refusals(params, announce.get("time", ""))
+    refusals = (id_refusals(files) + recusal_refusals(params, files) + entropy_refusals(params)
+                + timing_refusals(params, announce.get("time", "")))
     r.add("refusals", not refusals, "；".join(str(e) for e in refusals) or "不涉及风险分类的拒绝条件（编号、熵、开奖时间）均未触发")
     possible = {code for code, row in rows if _maybe(params["population"], row)}
     exclusions = files.get("exclusions.csv")

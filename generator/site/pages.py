@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..model import Model, TaskState
-from . import labels, stats, svg
+from . import kinds, labels, stats, svg
 from . import view as v
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,7 +39,7 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.globals.update(zip=zip, L=labels, PUBLICATION=labels.PUBLICATION, TaskState=TaskState)
+    env.globals.update(zip=zip, L=labels, K=kinds, PUBLICATION=labels.PUBLICATION, TaskState=TaskState)
     env.filters["d"] = labels.date
     env.filters["bj"] = labels.beijing_time
     env.filters["size"] = lambda n: f"{n:,} 字节"
@@ -85,19 +85,33 @@ def _histories(model: Model, view: v.PublicView) -> dict[str, list[dict]]:
     return out
 
 
+def _people(tv: v.TaskView) -> dict[str, tuple[str, str, str]]:
+    """``people.csv`` of a revealed protocol-2 task: id → (name, unit, 执法证号)."""
+    from ..protocol.canonical import parse_csv
+
+    data = tv.files.get("people.csv")
+    if not data:
+        return {}
+    return {pid: (name, unit, badge) for pid, name, unit, badge in parse_csv("people.csv", data)}
+
+
 def _task_rows(model: Model, tv: v.TaskView) -> list[dict]:
     """The 检查结果公告 rows: listing joined with results and the roster."""
     if not tv.published:
         return []
     results = {r.code: r for r in tv.results or ()}
     cutoffs = {s.label: s.cutoff for s in tv.strata}
+    shown = _people(tv)  # protocol 2: the names the reveal entry's people_sha256 binds
     rows = []
     for line in sorted(tv.listing or (), key=lambda r: (r.ticket, r.code)):
         ent = model.enterprises.get(line.code)
         inspectors = []
         for pid in line.inspector_ids:
             insp = model.inspector(pid)
-            if insp:
+            if pid in shown:
+                name, unit, badge = shown[pid]
+                inspectors.append({"id": pid, "name": name, "unit": unit, "badge": badge})
+            elif insp:
                 inspectors.append({"id": pid, "name": insp.name,
                                    "unit": labels.unit_name(model, insp.unit),
                                    "badge": insp.badge})
@@ -106,6 +120,9 @@ def _task_rows(model: Model, tv: v.TaskView) -> list[dict]:
         experts = []
         for eid in line.expert_ids:
             ex = model.expert(eid)
+            if eid in shown:
+                experts.append({"id": eid, "name": shown[eid][0], "org": shown[eid][1]})
+                continue
             experts.append({"id": eid, "name": ex.name if ex else eid,
                             "org": ex.organisation if ex else ""})
         rows.append({
@@ -235,7 +252,15 @@ class Renderer:
             page("data/index.md", "data.html", "开放数据",
                  published=[tv for tv in view.tasks if tv.published]),
             page("search/index.md", "search.html", "检查结果查询"),
-        ]
+        ] + self.plan_pages()
+
+    def plan_pages(self) -> list[GeneratedPage]:
+        """年度抽查计划: the plans the office marked public (none: no page)."""
+        plans = sorted((p for p in self.model.plans if p.public), key=lambda p: p.year, reverse=True)
+        if not plans:
+            return []
+        return [self._page("plan/index.md", "plan.html", "年度抽查计划", plans=plans,
+                           shown=set(self.tasks))]
 
 
 def render_pages(model: Model, view: v.PublicView) -> list[GeneratedPage]:

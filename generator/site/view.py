@@ -91,6 +91,9 @@ class TaskView:
     publication: Publication = Publication(NOT_DUE)
     reassign_count: int = 0
     commitment_overdue: bool = False  # a commitment not revealed by its deadline: 未揭示
+    imports: tuple[Mapping, ...] = ()  # import entries of an imported list (and corrections)
+    plan_only: bool = False  # a planned task whose plan is public: only the plan's fields
+    completion_overdue: bool = False  # 检查结束 passed, no 完成日期: 检查期已过，未报完成
     anchor: AnchorStatus | None = None  # the announce entry's external anchor, as published
 
     @property

@@ -126,7 +126,7 @@ def _text(v: Any) -> str | None:
 
 def _key_string(v: Any) -> str | None:
     ok = isinstance(v, str) and _KEY_STRING.fullmatch(v)
-    return None if ok else f"应为密钥串（如 9319./2.5.8.10.12./），实为 {v!r}"
+    return None if ok else f"应为 key string（如 9319./2.5.8.10.12./），实为 {v!r}"
 
 
 def _inputs(v: Any) -> str | None:
@@ -201,7 +201,7 @@ FIELDS: dict[str, tuple[dict[str, Validator], dict[str, Validator]]] = {
             "strata": _strata,
             "sources": _sources,
         },
-        {"redraw_of": _task_id},
+        {"redraw_of": _task_id, "recusals_root": _hex64},
     ),
     "draw": (
         {"key_string": _key_string, "selection_sha256": _hex64, "status": _one_of("ok", "failed")},
@@ -211,7 +211,7 @@ FIELDS: dict[str, tuple[dict[str, Validator], dict[str, Validator]]] = {
         {"reason": _one_of(*REASSIGN_REASONS), "count": _int_at_least(1), "selection_sha256": _hex64},
         {},
     ),
-    "reveal": ({}, {"code": _hex64, "auditors": _auditors}),
+    "reveal": ({}, {"code": _hex64, "auditors": _auditors, "people_sha256": _hex64}),
     "publish": ({"results_sha256": _hex64}, {}),
     "cancel": ({"reason": _text}, {}),
     "audit": ({"auditor": _text, "verdict": _one_of("ok", "mismatch"), "signature": _signature}, {}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -154,8 +155,8 @@ def test_adversarial_name_is_text(page, site_url):
     assert dialogs == []
 
 
-def _verify(page, url: str, code: str = "") -> str:
-    page.goto(url + "verify/?task=2023-01")
+def _verify(page, url: str, code: str = "", task: str = "2023-01") -> str:
+    page.goto(url + f"verify/?task={task}")
     if code:
         page.fill("#gs-verify-code", code)
     page.click("#gs-verify-form button[type=submit]")
@@ -167,7 +168,7 @@ def test_verifier_says_consistent(page, site_url):
     code, _ = _a_published_enterprise()
     text = _verify(page, site_url, code)
     assert "核验结果：一致" in text, text
-    assert "应被抽中" in text and "与公示名单一致" in text
+    assert "应入选" in text and "与公布的清单一致" in text
     # the anchor status the build computed (the fixture log has no external anchor)
     assert "公告时间未经外部证明" in page.inner_text("#gs-verify-anchor")
 
@@ -189,7 +190,7 @@ def test_verifier_reports_a_tampered_copy(browser, tmp_path):
     finally:
         server.shutdown()
     assert "核验结果：不一致" in text
-    assert "抽取结果哈希" in text and "0" * 64 in text
+    assert "清单哈希" in text and "0" * 64 in text
 
 
 def test_verifier_without_web_crypto_uses_vendored_library(browser, site_url):
@@ -269,3 +270,56 @@ def test_search_in_the_browser_on_a_paged_index(page, site_root, tmp_path, monke
             assert _search(page, url, q, until=20)[:20] == want, q
     finally:
         server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    """The demo site as of its end date (protocol 1 and protocol 2 tasks), served locally."""
+    import datetime as dt
+
+    from generator.site.build import build_site
+
+    out = tmp_path_factory.mktemp("demo-site") / "site"
+    build_site(str(Path(__file__).resolve().parents[2] / "data"), dt.date(2023, 12, 29), out)
+    server, url = _serve(out)
+    yield out, url
+    server.shutdown()
+
+
+def test_demo_site_verifies_in_the_browser_protocol_1_and_2(browser, demo_site):
+    root, url = demo_site
+    revealed = []
+    for line in (root / "log/draws.jsonl").read_text("utf-8").splitlines():
+        e = json.loads(line)
+        if e["type"] == "reveal" and "code" in e and (root / "draws" / e["task"] / "listing.csv").exists():
+            revealed.append(e["task"])
+    protocols = {t: json.loads((root / "draws" / t / "params.json").read_bytes())["protocol"] for t in revealed}
+    assert set(protocols.values()) == {"gongshi-draw/1", "gongshi-draw/2"}, protocols
+    pg = browser.new_page()
+    for task in revealed:
+        text = _verify(pg, url, task=task)
+        assert "核验结果：一致" in text, (task, text)
+        if protocols[task] == "gongshi-draw/2":
+            assert "回避承诺" in text and "people.csv" in text, text
+    pg.close()
+
+
+def test_browser_catches_a_dropped_recusal_pair(browser, demo_site, tmp_path):
+    """Protocol 2: a published recusal row that leaves out a committed pair fails its proof."""
+    root, _url = demo_site
+    copy = tmp_path / "site"
+    shutil.copytree(root, copy)
+    path = copy / "draws/2023-08/recusals-selected.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    fields = lines[1].split(",")
+    fields[2] = "R999" if not fields[2] else ""  # the row's recusal set changed
+    lines[1] = ",".join(fields)
+    path.write_text("".join(lines))
+    server, url = _serve(copy)
+    try:
+        pg = browser.new_page()
+        text = _verify(pg, url, task="2023-08")
+        pg.close()
+    finally:
+        server.shutdown()
+    assert "核验结果：不一致" in text and "recusals_root 不符" in text, text

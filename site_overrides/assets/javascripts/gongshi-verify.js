@@ -1,9 +1,11 @@
-// 公示台 in-browser verifier (PROTOCOL.md §5–§6, §10, §11).
+// 公示台 in-browser verifier (the protocol page, protocols 1 and 2).
 //
 // Reads only the published bundle (draws/<task>/…, log/draws.jsonl) and recomputes: the log
 // chain, the commitment H(code) = C, every committed file hash, the key string, every ticket
 // (HKDF-SHA256, RFC 5869), population, strata, k, the selection and cut-offs, the selection
-// hash and the results hash. Web Crypto in secure contexts; otherwise the vendored, audited
+// hash and the results hash; in protocol 2 also the recusal rows of the selected enterprises
+// (RFC 6962 inclusion proofs against the announced recusals_root) and people.csv against the
+// reveal entry's people_sha256. Web Crypto in secure contexts; otherwise the vendored, audited
 // @noble/hashes (see ../vendor/README.md). Groups are recomputed by verify.py only.
 
 const enc = new TextEncoder();
@@ -170,6 +172,22 @@ function keyString(params, sourcesJson) {
   return ks;
 }
 
+// RFC 9162 §2.1.3.2: the root that an inclusion proof gives for leaf `index` of a tree of `size`.
+async function checkInclusion(proof, size, index, leaf) {
+  if (!(index >= 0 && index < size) || proof.some((p) => !p)) return null;
+  let fn = index, sn = size - 1, r = leaf;
+  const node = async (a, b) => { const m = new Uint8Array(65); m[0] = 1; m.set(a, 1); m.set(b, 33); return sha256(m); };
+  for (const p of proof) {
+    if (sn === 0) return null;
+    if ((fn & 1) || fn === sn) {
+      r = await node(p, r);
+      while (!(fn & 1) && fn !== 0) { fn >>= 1; sn >>= 1; }
+    } else r = await node(r, p);
+    fn >>= 1; sn >>= 1;
+  }
+  return sn === 0 ? r : null;
+}
+
 function cmpTicket(a, b) {
   return a.ticket < b.ticket ? -1 : a.ticket > b.ticket ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
 }
@@ -181,8 +199,9 @@ export async function verifyTask(root, taskId, selfCode) {
   const base = `${root}draws/${encodeURIComponent(taskId)}/`;
   const names = ["params.json", "directory.csv", "roster.csv", "experts.csv", "sources.json", "exclusions.csv",
     "listing-0.csv", "listing.csv", "code.txt", "cutoffs.csv", "results.csv"];
+  const v2names = ["recusals-selected.csv", "people.csv"];
   const files = {};
-  await Promise.all(names.map(async (n) => { files[n] = await fetchBytes(base + n); }));
+  await Promise.all(names.concat(v2names).map(async (n) => { files[n] = await fetchBytes(base + n); }));
   const logBytes = await fetchBytes(`${root}log/draws.jsonl`);
   if (!logBytes) { add("抽取日志", false, ["无法读取 log/draws.jsonl"]); return { checks, self: null }; }
 
@@ -219,22 +238,27 @@ export async function verifyTask(root, taskId, selfCode) {
       catch (err) { add(`快照库（${n}）`, false, [String(err.message || err)]); }
     }
   }
-  const missing = names.filter((n) => !files[n]);
+  const missing = names.filter((n) => !files[n] && !(n === "results.csv"));
   if (missing.length) add("文件齐全", false, [`缺少文件：${missing.join("、")}`]);
   if (!announce || !draw || !reveal) {
     add("日志记录", false, ["日志中缺少本任务的公告、抽取或揭示记录"]);
     return { checks, self: null };
   }
   if (missing.length) return { checks, self: null };
+  const v2 = /"protocol":"gongshi-draw\/2"/.test(dec.decode(files["params.json"]));
+  if (v2) {
+    const gone = v2names.filter((n) => !files[n]);
+    if (gone.length) { add("文件齐全（协议 2）", false, [`缺少文件：${gone.join("、")}`]); return { checks, self: null }; }
+  }
 
   // 2. commitment
   const codeText = dec.decode(files["code.txt"]);
   const code = /^[0-9a-f]{64}\n$/.test(codeText) ? unhex(codeText.trim()) : null;
-  if (!code) add("揭示码格式", false, ["code.txt 应为 64 个小写十六进制字符加换行"]);
+  if (!code) add("一次性码格式", false, ["code.txt 应为 64 个小写十六进制字符加换行"]);
   else {
     const c = hex(await sha256(code));
-    add("承诺：H(揭示码) = 承诺值", c === announce.commitment, c === announce.commitment ? [] : [`计算得 ${c}，公告承诺值 ${announce.commitment}`]);
-    if (reveal.code !== undefined) add("揭示记录中的揭示码", reveal.code === codeText.trim(), reveal.code === codeText.trim() ? [] : [`日志 ${reveal.code}，文件 ${codeText.trim()}`]);
+    add("承诺：H(一次性码) = 承诺", c === announce.commitment, c === announce.commitment ? [] : [`计算得 ${c}，公告条目的承诺 ${announce.commitment}`]);
+    if (reveal.code !== undefined) add("揭示条目中的一次性码", reveal.code === codeText.trim(), reveal.code === codeText.trim() ? [] : [`日志 ${reveal.code}，文件 ${codeText.trim()}`]);
   }
 
   // 3. committed inputs
@@ -260,7 +284,7 @@ export async function verifyTask(root, taskId, selfCode) {
   catch { add("参数文件", false, ["params.json 或 sources.json 不是合法 JSON"]); return { checks, self: null }; }
   const ks = keyString(params, sourcesJson);
   const ksOk = ks === draw.key_string && ks === sourcesJson.key_string;
-  add("密钥串", ksOk, ksOk ? [] : [`由开奖号码计算得 ${ks}，抽取记录 ${draw.key_string}，sources.json ${sourcesJson.key_string}`]);
+  add("key string", ksOk, ksOk ? [] : [`由开奖号码计算得 ${ks}，抽取条目 ${draw.key_string}，sources.json ${sourcesJson.key_string}`]);
   if (!code) return { checks, self: null };
 
   // 5. tickets, population, strata, selection
@@ -298,24 +322,46 @@ export async function verifyTask(root, taskId, selfCode) {
     const mine = [s.label, String(s.members.length), String(k), s.cutoff].join(",");
     if (!row || row.join(",") !== mine) cutDiffs.push(`${s.label}：计算得 ${mine}，cutoffs.csv 为 ${row ? row.join(",") : "无"}`);
   }
-  add("各层户数、抽取数和截止签值（cutoffs.csv）", cutDiffs.length === 0, cutDiffs);
+  add("各层企业数、抽取数和截止签号（cutoffs.csv）", cutDiffs.length === 0, cutDiffs);
 
   // 6. listing at draw time and now
   const lsHash = hex(await sha256(files["listing-0.csv"]));
-  add("抽取结果哈希（listing-0.csv 与抽取记录）", lsHash === draw.selection_sha256, lsHash === draw.selection_sha256 ? [] : [`计算得 ${lsHash}，抽取记录 ${draw.selection_sha256}`]);
+  add("清单哈希（listing-0.csv 与抽取条目）", lsHash === draw.selection_sha256, lsHash === draw.selection_sha256 ? [] : [`计算得 ${lsHash}，抽取条目 ${draw.selection_sha256}`]);
   const lastHash = reassigns.length ? reassigns[reassigns.length - 1].selection_sha256 : draw.selection_sha256;
   const lHash = hex(await sha256(files["listing.csv"]));
-  add("当前名单哈希（listing.csv）", lHash === lastHash, lHash === lastHash ? [] : [`计算得 ${lHash}，日志 ${lastHash}`]);
+  add("当前清单哈希（listing.csv）", lHash === lastHash, lHash === lastHash ? [] : [`计算得 ${lHash}，日志 ${lastHash}`]);
   const listed = new Map(csvRows(files["listing-0.csv"], false).rows.map((r) => [r[0], r]));
   const selDiffs = [];
   for (const m of selected) {
     const r = listed.get(m.code);
-    if (!r) selDiffs.push(`企业 ${m.code} 应被抽中（签值 ${m.ticket}），名单中没有`);
-    else if (r[1] !== m.stratum || r[2] !== m.ticket) selDiffs.push(`企业 ${m.code}：应为 ${m.stratum} 层、签值 ${m.ticket}；名单为 ${r[1]} 层、签值 ${r[2]}`);
+    if (!r) selDiffs.push(`企业 ${m.code} 应被抽中（签号 ${m.ticket}），清单中没有`);
+    else if (r[1] !== m.stratum || r[2] !== m.ticket) selDiffs.push(`企业 ${m.code}：应为 ${m.stratum} 层、签号 ${m.ticket}；清单为 ${r[1]} 层、签号 ${r[2]}`);
   }
   const selSet = new Set(selected.map((m) => m.code));
-  for (const code of listed.keys()) if (!selSet.has(code)) selDiffs.push(`企业 ${code} 在名单中，但按规则不应被抽中`);
-  add(`抽取名单（重新计算 ${rows.length} 户的签值，抽中 ${selected.length} 户）`, selDiffs.length === 0, selDiffs.slice(0, 20));
+  for (const code of listed.keys()) if (!selSet.has(code)) selDiffs.push(`企业 ${code} 在清单中，但按规则不应被抽中`);
+  add(`入选名单（重新计算 ${rows.length} 家企业的签号，入选 ${selected.length} 家）`, selDiffs.length === 0, selDiffs.slice(0, 20));
+
+  // 6b. protocol 2: the selected enterprises' recusal rows and the display file
+  if (v2) {
+    const codes = dir.rows.map((r) => r[0]);
+    const at = new Map(codes.map((c, i) => [c, i]));
+    const rec = csvRows(files["recusals-selected.csv"], true).rows;
+    const recDiffs = [];
+    const recCodes = new Set(rec.map((r) => r[0]));
+    for (const c of selSet) if (!recCodes.has(c)) recDiffs.push(`缺少入选企业 ${c} 的回避行`);
+    for (const c of recCodes) if (!selSet.has(c)) recDiffs.push(`企业 ${c} 未入选，其回避不得公开`);
+    const rootHex = announce.recusals_root;
+    for (const r of rec) {
+      const [c, salt, ids, index, proof] = r;
+      if (String(at.get(c)) !== index) { recDiffs.push(`企业 ${c} 的叶子序号应为 ${at.get(c)}，实际为 ${index}`); continue; }
+      const leaf = await sha256(concat(Uint8Array.of(0), enc.encode([c, salt, ids].join(","))));
+      const ok = await checkInclusion(proof ? proof.split(";").map(unhex) : [], codes.length, Number(index), leaf);
+      if (hex(ok || new Uint8Array()) !== rootHex) recDiffs.push(`企业 ${c} 的回避行与公告时的回避承诺 recusals_root 不符`);
+    }
+    add(`回避承诺（入选的 ${rec.length} 家企业的回避行与 recusals_root）`, recDiffs.length === 0, recDiffs.slice(0, 20));
+    const pHash = hex(await sha256(files["people.csv"]));
+    add("显示文件哈希（people.csv 与揭示条目）", pHash === reveal.people_sha256, pHash === reveal.people_sha256 ? [] : [`计算得 ${pHash}，揭示条目 ${reveal.people_sha256}`]);
+  }
 
   // 7. results
   if (publish) {
@@ -404,12 +450,12 @@ function render(out, taskId, result) {
     } else {
       const dl = el("table", {}, el("tbody", {},
         el("tr", {}, el("th", { scope: "row" }, "所在分层"), el("td", {}, s.stratum)),
-        el("tr", {}, el("th", { scope: "row" }, "本企业签值"), el("td", {}, el("code", { class: "gs-hex" }, s.ticket))),
-        el("tr", {}, el("th", { scope: "row" }, "该层截止签值"), el("td", {}, el("code", { class: "gs-hex" }, s.cutoff || "—"))),
+        el("tr", {}, el("th", { scope: "row" }, "本企业签号"), el("td", {}, el("code", { class: "gs-hex" }, s.ticket))),
+        el("tr", {}, el("th", { scope: "row" }, "该层截止签号"), el("td", {}, el("code", { class: "gs-hex" }, s.cutoff || "—"))),
         el("tr", {}, el("th", { scope: "row" }, "结论"), el("td", {},
           s.excluded ? "该企业按排除规则未参加本次抽取" :
-            (s.selected ? "签值不大于截止签值：应被抽中" : "签值大于截止签值：不应被抽中") +
-            (s.selected === s.listed ? "；与公示名单一致" : "；与公示名单不一致")))));
+            (s.selected ? "签号不大于截止签号：应入选" : "签号大于截止签号：不应入选") +
+            (s.selected === s.listed ? "；与公布的清单一致" : "；与公布的清单不一致")))));
       box.append(el("div", { class: "gs-table" }, dl));
     }
     out.append(box);
