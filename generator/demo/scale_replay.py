@@ -16,6 +16,7 @@ commit and the draw of tasks over the same enterprises.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import hashlib
@@ -38,6 +39,7 @@ from ..load.results import file_results
 from ..protocol.listing import parse_listing
 from ..tlog.signer import Signer, verifier_key_file, write_key_file
 from ..tlog.store import LogStore
+from . import tsa
 from .files import csv_bytes, write_bytes
 from .replay import DEMO_KEY_SEED, demo_secret
 from .results import CORRECTED_C, OUTCOMES, PROFILES, RESULTS_HEADER
@@ -117,6 +119,8 @@ def replay_scale(root: Path, secrets_dir: Path, plans, registrations, rows) -> N
         write_key_file(secrets_dir / "log.key", signer)
         (root / "log").mkdir(parents=True, exist_ok=True)
         (root / "log" / "key.pub").write_bytes(verifier_key_file(signer))
+        (root / "log" / "tsa").mkdir()
+        (root / "log" / "tsa" / "demo-tsa.pem").write_bytes(tsa.certificate_pem())
 
         events: list[tuple[dt.datetime, int, str, object]] = []
         for plan in plans:
@@ -142,8 +146,11 @@ def replay_scale(root: Path, secrets_dir: Path, plans, registrations, rows) -> N
             elif order == ORDER["commit"]:
                 entry = commit(ws, model, key, secret_source=lambda t=key: demo_secret(t),
                                inputs_of_model=inputs)
-                LogStore(ws.log_dir, ws.key_file).record_anchor(
-                    entry["seq"], "notice", f"{model.portal.site_url}tasks/{key}/", time)
+                # anchored at once by the demo's own RFC 3161 time-stamping authority, as in
+                # the small demo: a token over the checkpoint that first includes the entry
+                checkpoint = (ws.log_dir / "checkpoints" / str(entry["seq"] + 1)).read_bytes()
+                token = base64.b64encode(tsa.token(checkpoint, time)).decode("ascii")
+                LogStore(ws.log_dir, ws.key_file).record_anchor(entry["seq"], "rfc3161", token, time)
             elif order == ORDER["draw"]:
                 draw(ws, key, parse_source_args(source_numbers(key)), workers=1)
                 codes = [ln.code for ln in parse_listing(ws.secret_files(key)["listing-0.csv"])]

@@ -213,7 +213,7 @@ def _task_yaml(task_id: str, year: int, announce: dt.date, count: int, end: dt.d
         f"- {{名称: 中国体育彩票排列5, 玩法: pl5, 期号: '{year}{src.timetuple().tm_yday:03d}', "
         f"开奖时间: '{src}T21:25:00+08:00', 取数: 开奖号码5位, 个数: 5, 有序: true, "
         "备用规则: 取下一期, 网址: 'https://www.lottery.gov.cn/kj/kjlb.html?plw'}\n"
-        "哈希链长度: 2\n协议版本: 2\n"
+        "哈希链长度: 1\n协议版本: 1\n"
         "说明: 合成规模数据（示例数据）：按重放的时间经真实抽取引擎公告、抽取、揭示和公示。\n"
     )
 
