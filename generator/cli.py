@@ -13,16 +13,21 @@ import importlib
 import sys
 
 COMMANDS = (
+    "init",
+    "template",
+    "reference",
     "check",
     "deadline",
     "build",
     "commit",
     "draw",
+    "worklist",
     "import_list",
     "reassign",
     "cancel",
     "reveal",
     "publish",
+    "report",
     "audit_export",
     "audit",
     "anchor",
@@ -85,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # command not built yet
             raise
         module.register(sub)
+    for choice in sub._choices_actions:  # every subcommand's --help opens with a description
+        parser_of = sub.choices[choice.dest]
+        if not parser_of.description:
+            parser_of.description = choice.help
     return parser
 
 

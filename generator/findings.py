@@ -97,6 +97,23 @@ class DataError(Exception):
         super().__init__("\n".join(f.text() for f in self.findings if f.is_error))
 
 
+# A file whose header is wrong is read no further: findings that only restate it are dropped.
+_FILE_LEVEL = ("schema.missing_column", "schema.title_row", "schema.file")
+_DERIVED = ("references.missing_result",)
+
+
+def without_derived(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings less those derived from a file-level error of the same file (a results file
+    whose 检查结果 column is misspelt is one error, not one "没有检查结果" per enterprise too)."""
+    items = list(findings)
+    broken = {_stem(f.file) for f in items if f.rule in _FILE_LEVEL and f.file}
+    return [f for f in items if not (f.rule in _DERIVED and f.file and _stem(f.file) in broken)]
+
+
+def _stem(file: str) -> str:
+    return file.rsplit(".", 1)[0] if "/" not in file.rsplit(".", 1)[-1] else file
+
+
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.is_error for f in findings)
 

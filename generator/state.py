@@ -69,6 +69,16 @@ class TaskEntries:
     def published(self) -> bool:
         return self.publish is not None
 
+    @property
+    def publishes(self) -> tuple[Mapping, ...]:
+        """Every publish entry in log order: the first publication, then its corrections."""
+        return tuple(e for e in self.all if e["type"] == "publish")
+
+    @property
+    def first_publish(self) -> Mapping | None:
+        """The first publication: its date counts for timeliness (a correction keeps it)."""
+        return next((e for e in self.all if e["type"] == "publish"), None)
+
 
 def task_entries(entries: Iterable[Mapping], task_id: str) -> TaskEntries:
     """Group one task's entries. A redraw is its own task id, so entries never mix."""
@@ -146,7 +156,9 @@ def _calendar_context(model, as_of: dt.date, published, cancelled):
 
 
 def _published_dates(tasks_entries: Mapping[str, TaskEntries]) -> dict[str, dt.date]:
-    return {t: beijing_date(e.publish) for t, e in tasks_entries.items() if e.publish is not None}
+    """Each published task's first publication date: a correction (更正) keeps the original date."""
+    return {t: beijing_date(e.first_publish) for t, e in tasks_entries.items()
+            if e.first_publish is not None}
 
 
 def _listing_rows(data: bytes):
@@ -226,13 +238,14 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
     from .draws.record import log_prefix_files, read_record, stored_inputs
     from .protocol.snapshots import STORE
     from .site.view import Embargo, Publication, PublicView, StoredFile, TaskView
-    from .tlog.anchors import anchor_status
+    from .tlog.anchors import AnchorContext, anchor_status
     from .verifier.bundle import build_verify_py
 
     record = record or read_record(data_dir)
     shown = visible(record.entries, as_of)
     size = len(shown) if len(shown) == len(record.entries) else _prefix_size(record.entries, shown)
     log_files = log_prefix_files(record, size)
+    anchors = AnchorContext(log_files)
     by_task = {t.id: task_entries(shown, t.id) for t in model.tasks}
     ctx = _calendar_context(model, as_of, _published_dates(by_task),
                             frozenset(t for t, e in by_task.items() if e.cancel is not None))
@@ -277,7 +290,7 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
             views.append(TaskView(
                 task=task, state=state,
                 announce=entries.announce, draw=entries.draw, reveal=entries.reveal,
-                publish=entries.publish, cancel=entries.cancel,
+                publish=entries.publish, cancel=entries.cancel, publishes=entries.publishes,
                 reassign=entries.reassigns, audit=entries.audits,
                 files=files, stored=stored, strata=_strata_views(task, entries, files),
                 listing=listing, results=results,
@@ -288,7 +301,7 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
                 imports=entries.imports,
                 completion_overdue=(state is TaskState.INSPECTING and task.completion_date is None
                                     and as_of > task.inspect_end),
-                anchor=anchor_status(log_files, entries.announce) if entries.announce else None,
+                anchor=anchor_status(log_files, entries.announce, anchors) if entries.announce else None,
             ))
         # Embargo: what the office's folder holds about this task that is not public yet.
         hidden_listing = bundle.get("listing.csv") if listing is None else None

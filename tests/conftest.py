@@ -8,6 +8,7 @@ their own clearly named section.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,3 +62,31 @@ def verify_py(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("verify-py") / "verify.py"
     path.write_bytes(build_verify_py())
     return path
+
+
+# --- the wall clock of the draw commands (tests/test_draws_cli.py, tests/test_office_*.py) -----
+
+
+class FakeClock:
+    """The wall clock of every ``Workspace.at`` while a test runs (the log's times come from
+    the system clock, PROTOCOL §8; tests may inject one)."""
+
+    def __init__(self) -> None:
+        self.now = _utc("2024-01-10T10:00:00+08:00")
+
+    def set(self, text: str) -> None:
+        self.now = _utc(text)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def _utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr("generator.draws.workspace.system_clock", fake)
+    return fake

@@ -9,9 +9,10 @@ from generator.checks.pii import find_pii
 
 @pytest.mark.parametrize(
     "value, kind",
-    [("11010519491231002X", "id_card"), ("身份证 11010519491231002x 备注", "id_card"),
-     ("13800138000", "mobile"), ("电话：138-0013-8000", "mobile"), ("联系人 19912345678。", "mobile"),
-     ("0379-12345678", None), ("91410381MA00000015", None), ("110105194912310021", None),
+    [("11010519491231002X", "pii.id_card"), ("身份证 11010519491231002x 备注", "pii.id_card"),
+     ("13800138000", "pii.mobile"), ("电话：138-0013-8000", "pii.mobile"),
+     ("联系人 19912345678。", "pii.mobile"), ("0379-12345678", "pii.landline"),
+     ("91410381MA00000015", None), ("110105194912310021", None),
      ("123800138000", None), ("执法证号 41030001", None), ("", None)],
 )
 def test_find_pii(value, kind):

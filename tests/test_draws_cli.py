@@ -9,7 +9,6 @@ code an office runs. The final ``gongshi verify`` runs as a real subprocess.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 import re
 import subprocess
@@ -28,32 +27,8 @@ from generator.protocol.listing import parse_listing
 NEW = "2024-01"
 # 2023-07's sources in order: ssq (7 ordered), dlt (7 ordered), pl5 (5), fc3d (3).
 NUMBERS = ["3 8 15 21 27 33 9", "4 12 19 25 33 2 7", "1 2 3 4 5", "7 8 9"]
-SOURCE_ARGS = [arg for n in NUMBERS for arg in ("--source", n)]
+SOURCE_ARGS = [arg for n in NUMBERS for arg in ("--source", n)] + ["--yes"]
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
-
-
-class FakeClock:
-    """The wall clock of every ``Workspace.at`` while a test runs."""
-
-    def __init__(self) -> None:
-        self.now = utc("2024-01-10T10:00:00+08:00")
-
-    def set(self, text: str) -> None:
-        self.now = utc(text)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr("generator.draws.workspace.system_clock", fake)
-    return fake
 
 
 def gongshi(capsys, demo, *argv: str) -> tuple[int, str, str]:

@@ -53,7 +53,7 @@ DRIVER = textwrap.dedent(
 
 def draw_argv(demo, numbers: list[str] = NUMBERS) -> list[str]:
     sources = [arg for n in numbers for arg in ("--source", n)]
-    return ["draw", TASK, *sources, "--data", str(demo.data), "--secrets", str(demo.secrets)]
+    return ["draw", TASK, *sources, "--yes", "--data", str(demo.data), "--secrets", str(demo.secrets)]
 
 
 def driver(tmp_path: Path, argv: list[str], env: dict[str, str] | None = None,

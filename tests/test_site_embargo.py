@@ -56,7 +56,7 @@ def test_leak_scanner_finds_id_cards_phones_and_embargoed_values(tmp_path):
     name = sorted(_unpublished_selection()[1])[0]
     (tmp_path / "b.json").write_text(f'{{"n": "{name}"}}', "utf-8")
     rules = {x.rule for x in leak.scan(tmp_path, model, view)}
-    assert {"疑似身份证号码", "疑似手机号码"} <= rules
+    assert {"疑似居民身份证号码（规则 pii.id_card）", "疑似手机号码（规则 pii.mobile）"} <= rules
     assert rules & {"未公示企业名称", "未公示检查人员姓名"}
 
 

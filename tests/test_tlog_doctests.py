@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["_jcs", "entries", "merkle", "tiles", "note", "ed25519"]
+MODULES = ["_jcs", "entries", "merkle", "tiles", "note", "ed25519", "der"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -18,7 +18,7 @@ def test_doctests(name):
 
 
 STDLIB_ONLY = ["_jcs", "checks", "entries", "merkle", "tiles", "note", "ed25519", "anchors",
-               "verify_log"]
+               "verify_log", "der", "rfc3161", "cosign"]
 
 
 @pytest.mark.parametrize("name", STDLIB_ONLY)

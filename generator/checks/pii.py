@@ -1,42 +1,30 @@
-"""Personal data in public fields: an 18-character token that is a valid 居民身份证号码
-(python-stdnum ``cn.ric``) or an 11-digit mobile number (``1[3-9]`` + 9 digits) in any public
-text field of the model is an error. Personal columns of the roster are never loaded, so this
+"""Personal data and credit-risk classes in every free-text field the office fills: the rules
+of ``generator.privacy`` (one normaliser, then 15- and 18-digit ID numbers, mobile and landline
+numbers, credit-risk classes stated in words) over every public text field of the model; each
+hit is an error naming file, row, column and the rule (``pii.id_card``, ``pii.mobile``,
+``pii.landline``, ``risk.statement``). Personal columns of the roster are never loaded, so this
 catches numbers typed into names, titles, expertise, notes, addresses and the like."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator
-
-from stdnum.cn import ric
 
 from ..findings import ERROR, Finding
 from ..model import Model, Origin
+from ..privacy import WHAT, find
+from ..privacy.scan import may_hold
 from .cache import directory_findings
 from .context import CheckContext
 
-_ID_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-_SEPARATORS = re.compile(r"(?<=[0-9])[ \-](?=[0-9])")
-
 
 def find_pii(value: str) -> str | None:
-    """'id_card' or 'mobile' when the text holds such a number, else None."""
-    t = _SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
-    for m in _ID_TOKEN.finditer(t):
-        if ric.is_valid(m.group(0)):
-            return "id_card"
-    if _MOBILE.search(t):
-        return "mobile"
-    return None
+    """The first rule ``value`` breaks (``pii.mobile``, ``risk.statement`` …), else None."""
+    hits = find(value)
+    return hits[0].rule if hits else None
 
 
 _ENTERPRISE_COLUMNS = (("企业名称", "name"), ("市场主体类型", "entity_type"), ("行业", "industry"),
                        ("行业风险等级", "industry_risk"), ("登记状态", "status"), ("住所", "address"))
-#: Both numbers hold 11 digits in a row once normalised: a batch of rows whose normalised text
-#: has no such run holds neither (NFKC works per character, the NUL between values stays).
-_ELEVEN_DIGITS = re.compile(r"[0-9]{11}")
 
 
 def _enterprise_fields(enterprises) -> Iterator[tuple[str, Origin | None, str, str | None]]:
@@ -50,8 +38,9 @@ def _enterprise_fields(enterprises) -> Iterator[tuple[str, Origin | None, str, s
         return
     for c in batches():
         columns = [c[attr] for _, attr in _ENTERPRISE_COLUMNS]
-        text = unicodedata.normalize("NFKC", "\0".join("\0".join(v) for v in columns))
-        if not _ELEVEN_DIGITS.search(_SEPARATORS.sub("", text)):
+        # a batch without a candidate (``privacy.scan.may_hold``: read fast, never missing
+        # one) holds no hit; the NUL between values joins nothing
+        if not may_hold("\0".join("\0".join(v) for v in columns)):
             continue
         for k, (file, row) in enumerate(zip(c["file"], c["row"], strict=True)):
             origin = Origin(file, row)
@@ -82,14 +71,20 @@ def _other_fields(model: Model) -> Iterator[tuple[str, Origin | None, str, str |
     for t in model.tasks:
         for column, value in (("名称", t.title), ("说明", t.description)):
             yield value, t.origin, column, t.id
+        for n, s in enumerate(t.strata, start=1):
+            yield s.name, t.origin, f"分层（第 {n} 层）名称", t.id
+        for n, src in enumerate(t.sources, start=1):  # written into the log by commit
+            for column, value in (("名称", src.name), ("取数", src.take), ("备用规则", src.fallback),
+                                  ("网址", src.url)):
+                yield value, t.origin, f"随机源（第 {n} 个）{column}", t.id
     for task_id, results in model.results.items():
         for r in results:
             yield r.note, r.origin, "备注", task_id
-    for u in model.portal.units:
+    portal = model.portal
+    for column, value in (("机关名称", portal.office_name), ("简称", portal.short_name)):
+        yield value, portal.origin, column, None
+    for u in portal.units:
         yield u.name, u.origin, "名称", None
-
-
-_WHAT = {"id_card": ("pii.id_card", "居民身份证号码"), "mobile": ("pii.mobile", "手机号码")}
 
 
 def check(model: Model, ctx: CheckContext) -> list[Finding]:
@@ -101,12 +96,20 @@ def check(model: Model, ctx: CheckContext) -> list[Finding]:
 def _findings(fields: Iterator[tuple[str, Origin | None, str, str | None]]) -> list[Finding]:
     out: list[Finding] = []
     for value, origin, column, task in fields:
-        kind = find_pii(value) if value else None
-        if kind:
-            rule, what = _WHAT[kind]
-            out.append(Finding.at(
-                ERROR, rule, f"公开字段中出现疑似{what}，个人信息不得公开", origin, column=column,
-                value=value, task=task,
-                fix=f"删除该{what}；人员的身份证号、手机号只能放在名录库的「身份证号」「手机号」列（不会公开）。",
-            ))
+        for hit in find(value) if value else ():
+            out.append(_finding(hit.rule, origin, column, value, task))
     return out
+
+
+def _finding(rule: str, origin: Origin | None, column: str, value: str, task: str | None) -> Finding:
+    if rule == "risk.statement":
+        return Finding.at(
+            ERROR, rule, f"公开字段中出现信用风险分类（规则 {rule}），信用风险分类只能内部使用，不得公开",
+            origin, column=column, value=value, task=task,
+            fix="删除这句话；企业的信用风险分类只能放在名录库的「信用风险分类」列（不会公开）。")
+    what = WHAT[rule]
+    return Finding.at(
+        ERROR, rule, f"公开字段中出现疑似{what}（规则 {rule}），个人信息不得公开", origin,
+        column=column, value=value, task=task,
+        fix=f"删除该{what}（无论中间是否有空格、点、横线，是否写成全角或加 +86）；人员的身份证号、"
+            "手机号只能放在名录库的「身份证号」「手机号」列（不会公开）。")

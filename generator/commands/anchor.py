@@ -32,7 +32,7 @@ def register(subparsers) -> None:
     what.add_argument("--ref", metavar="REF", help="公告网址，或 base64 编码的时间戳凭证/副署检查点")
     what.add_argument("--file", metavar="文件", help="时间戳机构的应答（.tsr）或凭证（DER），或副署的检查点文件")
     p.add_argument("--tsa-cert", metavar="PEM", help="时间戳机构的证书（PEM），发布到 log/tsa/")
-    add_common(p)
+    add_common(p, demo_time=False)
     p.set_defaults(func=run)
 
 

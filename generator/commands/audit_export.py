@@ -16,7 +16,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("audit-export", help="为审计人员导出审计模式任务的全部核验材料（含一次性代码和风险分类）")
     p.add_argument("task", metavar="任务编号")
     p.add_argument("--to", required=True, metavar="目录", help="导出目录（须在数据目录以外）")
-    add_common(p)
+    add_common(p, demo_time=False)
     p.set_defaults(func=run)
 
 

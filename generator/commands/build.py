@@ -18,6 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--config", default=None, help="MkDocs 配置文件（默认仓库中的 mkdocs.yml）")
     p.add_argument("--incremental", action="store_true",
                    help="增量生成：只重新生成输入有变化的页面，结果与完整生成逐字节相同")
+    p.add_argument("--secrets", default=None, metavar="目录",
+                   help="秘密目录（默认为数据目录旁的 secrets/）：存在时，发布前用其中尚未揭示的"
+                        "抽取名单检查整个网站，出现未揭示的抽中企业代码、名称或检查人员、专家姓名即拒绝发布")
+    p.add_argument("--no-secret-scan", action="store_true",
+                   help="不运行发布前的秘密检查：用于没有 secrets/ 的构建机器（秘密只保存在执行抽取的机器上）")
     p.set_defaults(func=run)
 
 
@@ -32,9 +37,14 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"gongshi build：{exc}", file=sys.stderr)
         return 2
+    secrets = _secrets_dir(args)
+    if secrets is False:
+        print(f"gongshi build：找不到秘密目录 {args.secrets}（--secrets）；在没有秘密的构建机器上请用 "
+              "--no-secret-scan。", file=sys.stderr)
+        return 2
     try:
         out = build_site(args.data, as_of, args.out, args.config,
-                         incremental=getattr(args, "incremental", False))
+                         incremental=getattr(args, "incremental", False), secrets_dir=secrets)
     except DataError as exc:
         for f in sort_findings(exc.findings):
             print(f.text(), file=sys.stderr)
@@ -54,3 +64,18 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"站点已生成：{out}（数据截至 {as_of.isoformat()}）")
     return 0
+
+
+def _secrets_dir(args: argparse.Namespace):
+    """The secrets folder the pre-publication scan reads; None (the flag, or no ``secrets/``
+    next to the data); False (a ``--secrets`` folder that does not exist)."""
+    from pathlib import Path
+
+    from ..site.prepublish import default_secrets_dir
+
+    if getattr(args, "no_secret_scan", False):
+        return None
+    folder = Path(args.secrets) if getattr(args, "secrets", None) else default_secrets_dir(args.data)
+    if folder.is_dir():
+        return folder
+    return False if getattr(args, "secrets", None) else None

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..findings import Finding, has_errors, sort_findings, summary, to_json
+from ..findings import Finding, has_errors, sort_findings, summary, to_json, without_derived
 
 
 def as_of_date(value: str) -> dt.date:
@@ -45,7 +45,33 @@ def collect(data_dir: str | Path, as_of: dt.date) -> list[Finding]:
     extras, extra_findings = _draw_extras(data_dir, model, as_of)
     findings = list(findings) + list(extra_findings)
     ctx = CheckContext.for_model(model, as_of, **extras)
-    return findings + run_checks(model, ctx)
+    return without_derived(findings + run_checks(model, ctx) + commit_readiness(data_dir, model, as_of))
+
+
+def commit_readiness(data_dir, model, as_of: dt.date) -> list[Finding]:
+    """Warnings for tasks not announced yet whose random sources are too soon to announce now
+    (so that ``check`` does not pass where ``commit`` would then refuse). Only when checking as
+    of today: the rule depends on the clock."""
+    from ..draws.commit import timing_problems
+    from ..draws.workspace import DrawRefused, Workspace, system_clock
+    from ..findings import WARNING
+
+    now = system_clock()
+    if as_of != now.astimezone(dt.timezone(dt.timedelta(hours=8))).date():
+        return []
+    try:
+        announced = {e["task"] for e in Workspace.at(data_dir).entries() if e["type"] == "announce"}
+    except DrawRefused:
+        return []
+    out = []
+    for task in model.tasks:
+        if task.id in announced:
+            continue
+        for problem in timing_problems(task, now):
+            out.append(Finding.at(WARNING, "draws.timing", "若现在执行 gongshi commit 将被拒绝：" + problem,
+                                  task.origin, column="随机源", task=task.id,
+                                  fix="改用更晚一期的随机源后再公告。"))
+    return out
 
 
 def _draw_extras(data_dir, model, as_of) -> tuple[dict, list[Finding]]:

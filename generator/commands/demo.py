@@ -27,7 +27,10 @@ def register(subparsers) -> None:
         description="生成示例数据：--scale district 为虚构的示例区（与 data/ 相同）；"
         "city / province 为合成规模数据。",
     )
-    p.add_argument("--out", required=True, type=Path, metavar="目录", help="输出目录")
+    p.add_argument("--out", type=Path, metavar="目录", help="输出目录")
+    p.add_argument("--try", dest="practice", type=Path, default=None, metavar="目录",
+                   help="建一个练习目录：重放的示例数据（含示例签名密钥和秘密）和一个尚未公告的练习任务 2024-90，"
+                        "配合 --demo-time 试走任务的全过程")
     p.add_argument("--scale", choices=("district", "city", "province"), default="district",
                    help="规模：district（默认）、city、province")
     p.add_argument("--directory", type=int, metavar="N", help="名录库企业数")
@@ -39,6 +42,11 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.practice is not None:
+        return run_practice(args.practice)
+    if args.out is None:
+        print("gongshi demo：参数错误：需要 --out 目录（或 --try 目录）", file=sys.stderr)
+        return 2
     from ..demo import DEMO_SEED, write_office_files
     from ..demo.synthetic import SCALES, secrets_dir_for, write_synthetic
 
@@ -61,4 +69,24 @@ def run(args: argparse.Namespace) -> int:
         f"检查人员 {summary.inspectors} 人；每个任务均已经抽取引擎公告、抽取、揭示和公示"
         f"（示例秘密目录 {secrets_dir_for(args.out)}），用时 {time.monotonic() - started:.1f} 秒。"
     )
+    return 0
+
+
+def run_practice(folder: Path) -> int:
+    from ..office.practice import PRACTICE, PracticeRefused, make_practice
+
+    try:
+        make_practice(folder)
+    except PracticeRefused as exc:
+        print(f"gongshi demo：{exc}", file=sys.stderr)
+        return 1
+    print(f"已建练习目录 {folder}（示例数据，含示例签名密钥）。练习任务 {PRACTICE} 尚未公告，可依次执行：")
+    d = f"--data {folder / 'data'} --secrets {folder / 'secrets'}"
+    print(f"  gongshi commit {PRACTICE} {d} --demo-time \"2024-01-10 10:00\"")
+    print(f"  gongshi draw {PRACTICE} --source \"3 8 15 21 27 33 9\" --source \"4 12 19 25 33 2 7\" "
+          f"--source \"1 2 3 4 5\" --source \"7 8 9\" {d} --demo-time \"2024-01-18 10:00\"")
+    print(f"  按工作清单（secrets/{PRACTICE}/工作清单.xlsx）填写 data/results/{PRACTICE}.xlsx（模板见 gongshi template）")
+    print(f"  gongshi reveal {PRACTICE} {d} --demo-time \"2024-03-01 10:00\"")
+    print(f"  gongshi publish {PRACTICE} {d} --demo-time \"2024-03-04 10:00\"")
+    print(f"  gongshi build --data {folder / 'data'} --as-of 2024-03-05 --out {folder / 'site'}")
     return 0

@@ -27,7 +27,7 @@ from ..tlog.store import LogStore
 from . import snapshots as stored_snapshots
 from .commit import task_files
 from .logio import ensure_key
-from .reveal import _listing_names
+from .reveal import listing_names
 from .workspace import DrawRefused, Workspace
 
 AUDITORS_PUB = "auditors.pub"
@@ -81,7 +81,7 @@ def audit_export(ws: Workspace, task_id: str, to_dir: str | Path) -> list[str]:
     if "exclusions.csv" not in files and "exclusions.csv" in secret:
         files["exclusions.csv"] = secret["exclusions.csv"]
     if entries.draw is not None:
-        names = _listing_names(secret)
+        names = listing_names(secret)
         if not names:
             raise DrawRefused(f"找不到任务 {task_id} 的抽取清单 secrets/{task_id}/listing-0.csv。")
         for name in names:

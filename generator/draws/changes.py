@@ -14,8 +14,9 @@ from ..protocol.errors import ProtocolError
 from ..protocol.listing import selection_sha256
 from ..protocol.tickets import hash_chain
 from .commit import task_files
+from .freetext import refuse_personal
 from .logio import append_entry, exclusive
-from .reveal import _listing_names
+from .reveal import listing_names
 from .workspace import DrawRefused, Workspace
 
 REASONS = {"recusal": "事后申报回避", "unavailable": "无法履职"}
@@ -24,6 +25,7 @@ REASONS = {"recusal": "事后申报回避", "unavailable": "无法履职"}
 @exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
 def reassign(ws: Workspace, task_id: str, enterprise: str, inspector: str, reason: str) -> dict:
     if reason not in REASONS:
+        refuse_personal({"--reason": reason})  # not even quoted back when it holds a number
         raise DrawRefused(f"调整原因应为 recusal（{REASONS['recusal']}）或 unavailable（{REASONS['unavailable']}），实际为「{reason}」。")
     entries = ws.task_entries(task_id)
     if entries.draw is None or entries.draw.get("status") != "ok":
@@ -33,7 +35,7 @@ def reassign(ws: Workspace, task_id: str, enterprise: str, inspector: str, reaso
     params, files, _exclusions = task_files(ws, task_id)
     record = ws.secret_files(task_id)
     history = [tuple(p) for p in json.loads(record.get("reassignments.json", b"[]"))]
-    names = _listing_names(record)
+    names = listing_names(record)
     listing = record[names[-1]]
     _c, code = hash_chain(ws.read_secret(task_id), params["n"])
     try:
@@ -60,4 +62,5 @@ def cancel(ws: Workspace, task_id: str, reason: str) -> dict:
         raise DrawRefused(f"任务 {task_id} 的结果已公示，不能取消。")
     if not reason.strip():
         raise DrawRefused("取消任务须写明原因（--reason）。")
+    refuse_personal({"--reason": reason})
     return append_entry(ws, {"type": "cancel", "task": task_id, "reason": reason.strip()}, ws.now())

@@ -8,6 +8,7 @@ A rerun after a crash before the append simply starts again with a fresh secret.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 
@@ -25,7 +26,8 @@ from ..state import BEIJING, entry_time
 from ..tlog.entries import format_time
 from . import inputs
 from . import snapshots as stored_snapshots
-from .logio import append_entry, exclusive
+from .freetext import params_free_text, refuse_personal
+from .logio import append_entry, ensure_key, exclusive
 from .workspace import DrawRefused, Workspace
 
 SecretSource = Callable[[], bytes]
@@ -112,12 +114,18 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
     ):
         raise DrawRefused(f"任务 {task_id} 写明重抽自 {task.redraw_of}，但该任务尚未公告。")
 
+    # params.json is committed to by the announce entry and its sources are copied into it:
+    # no personal data or credit-risk class, refused before anything is written
+    where = task.origin.file if task.origin is not None else f"tasks/{task_id}.yaml"
+    refuse_personal(params_free_text(inputs.params_from_task(task), f"任务文件 {where} 的参数"))
     now = ws.now()
     try:
         params = build_params(**inputs.params_from_task(task))
     except ProtocolError as exc:
         problems = validate_params_of(task)
-        raise DrawRefused("任务参数不符合协议：\n" + "\n".join(f"- {p}" for p in problems or [exc])) from exc
+        where = task.origin.file if task.origin else f"tasks/{task_id}"
+        raise DrawRefused(f"任务文件 {where} 的内容不符合抽取协议的要求，请改正后再执行 gongshi check 和 commit：\n"
+                          + "\n".join(f"- {str(p).removeprefix('params.json：')}" for p in problems or [exc])) from exc
     if inputs_of_model is None or task.mode == "audit":
         files = canonical_inputs(model, audit=task.mode == "audit")
     else:
@@ -141,6 +149,9 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
         population = (code_ for code_, _label, _unit in members(params, files))
         exclusions = build_exclusions(population, referenced)
 
+    late = timing_problems(task, now)
+    if late:
+        raise DrawRefused(f"任务 {task_id} 现在不能公告：\n" + "\n".join(f"- {p}" for p in late))
     recusals = None
     if v2:
         codes = private.directory_codes(files["directory.csv"])
@@ -151,6 +162,8 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
             f"任务 {task_id} 不能公告：\n" + "\n".join(f"- {r}" for r in announcement.refusals)
         )
 
+    ensure_key(ws)  # a missing key is refused before any file is written
+    # written files are undone if the append fails (logio.exclusive)
     ws.write_secret(task_id, "secret", secret.hex().encode("ascii") + b"\n")
     ws.write_secret(task_id, "exclusions.csv", exclusions)
     if "risk.csv" in files:
@@ -160,10 +173,13 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
     ws.write_public(task_id, "params.json", announcement.params_bytes)
     for name in snapshots.FILES:  # stored once, by hash (protocol.snapshots)
         stored_snapshots.store(ws.data_dir, entries, name, files[name])
+    return append_entry(ws, announce_fields(task, announcement, commitment, params), now)
 
+
+def announce_fields(task, announcement, commitment: bytes, params: dict) -> dict:
     fields: dict = {
         "type": "announce",
-        "task": task_id,
+        "task": task.id,
         "commitment": commitment.hex(),
         "n": task.n,
         "params_sha256": announcement.params_sha256,
@@ -175,7 +191,25 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
         fields["recusals_root"] = announcement.recusals_root
     if task.redraw_of:
         fields["redraw_of"] = task.redraw_of
-    return append_entry(ws, fields, now)
+    return fields
+
+
+def timing_problems(task, now) -> list[str]:
+    """Why the task's sources are too soon for an announcement made ``now`` (PROTOCOL §4: each
+    draw at least 24 hours after the announcement), in Beijing time, naming the task file."""
+    out = []
+    where = task.origin.file if task.origin else f"tasks/{task.id}"
+    limit = now + dt.timedelta(hours=24)
+    for i, source in enumerate(task.sources, start=1):
+        when = dt.datetime.fromisoformat(source.scheduled)
+        if when < limit:
+            out.append(
+                f"任务文件 {where} 中第 {i} 个随机源「{source.name}」第 {source.issue} 期的开奖时间是 "
+                f"{when.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间），现在是 "
+                f"{now.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间）：开奖须在公告之后至少 24 小时"
+                f"（即不早于 {limit.astimezone(BEIJING):%Y-%m-%d %H:%M}）。请在任务文件中改用更晚的一期"
+                "（改期号和开奖时间），保存后再执行 gongshi check 和 gongshi commit。")
+    return out
 
 
 def task_files(ws: Workspace, task_id: str) -> tuple[dict, dict[str, bytes], bytes]:

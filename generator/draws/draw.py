@@ -14,7 +14,7 @@ from ..state import BEIJING
 from .commit import task_files
 from .logio import append_entry, exclusive
 from .parallel import draw as parallel_draw
-from .workspace import DrawRefused, Workspace
+from .workspace import DrawRefused, Workspace, bj_time
 
 
 def parse_source_args(values: list[str]) -> list[list[str]]:
@@ -34,7 +34,7 @@ def draw(ws: Workspace, task_id: str, numbers: list[list[str]], issues_used: lis
         raise DrawRefused(f"任务 {task_id} 已取消，不能抽取。")
     if entries.draw is not None:
         raise DrawRefused(
-            f"任务 {task_id} 已于 {entries.draw['time']} 抽取，不能再次抽取（不得重抽）。"
+            f"任务 {task_id} 已于 {bj_time(entries.draw['time'])} 抽取，不能再次抽取（不得重抽）。"
             "如确需重新抽取，请新建任务并写明“重抽自”，重新公告。"
         )
     params, files, exclusions = task_files(ws, task_id)

@@ -18,6 +18,7 @@ from ..fileio import write_atomic
 from ..tlog.entries import LogError
 from ..tlog.signer import generate_signer, verifier_key_file, write_key_file
 from ..tlog.store import LogStore
+from .freetext import entry_free_text, refuse_personal
 from .workspace import DrawRefused, Workspace
 
 DEFAULT_KEY_NAME = "gongshi.example/log"
@@ -75,15 +76,26 @@ def exclusive(operation: F) -> F:
             except LogError as exc:  # busy, or a torn or edited log: refuse, never repair lines
                 raise DrawRefused(str(exc)) from exc
             ws.store = store
+            ws.journal = []
+            before = ws.log_file.stat().st_size if ws.log_file.exists() else 0
             try:
                 return operation(ws, *args, **kwargs)
+            except BaseException:
+                # refused or failed before its entry: undo its writes (once the entry is in
+                # the log, the files it commits to stay; the next operation repairs the rest)
+                if (ws.log_file.stat().st_size if ws.log_file.exists() else 0) == before:
+                    ws.undo()
+                raise
             finally:
                 ws.store = None
+                ws.journal = None
 
     return run  # type: ignore[return-value]
 
 
 def append_entry(ws: Workspace, fields: dict, now: dt.datetime) -> dict:
+    # last defence: no personal data or credit-risk class in an entry's free text (freetext)
+    refuse_personal(entry_free_text(fields))
     ensure_key(ws)
     store = ws.store or LogStore(ws.log_dir, ws.key_file)  # reuse the held lock (re-entrant)
     try:

@@ -16,11 +16,12 @@ from ..protocol.listing import parse_listing
 from ..protocol.tickets import hash_chain
 from ..state import BEIJING
 from .commit import task_files
+from .freetext import refuse_personal
 from .logio import append_entry, exclusive
-from .workspace import DrawRefused, Workspace
+from .workspace import DrawRefused, Unchanged, Workspace, bj_time
 
 
-def _listing_names(secret: dict[str, bytes]) -> list[str]:
+def listing_names(secret: dict[str, bytes]) -> list[str]:
     names = [n for n in secret if n.startswith("listing-") and n.endswith(".csv")]
     return sorted(names, key=lambda n: int(n[len("listing-"):-len(".csv")]))
 
@@ -32,7 +33,7 @@ def reveal(ws: Workspace, model: Model, task_id: str, auditors: list[str] | None
     if task is None or entries.announce is None:
         raise DrawRefused(f"任务 {task_id} 尚未公告，无可揭示的内容。")
     if entries.reveal is not None:
-        raise DrawRefused(f"任务 {task_id} 已于 {entries.reveal['time']} 揭示。")
+        raise DrawRefused(f"任务 {task_id} 已于 {bj_time(entries.reveal['time'])} 揭示。")
     now = ws.now()
     today = now.astimezone(BEIJING).date()
     if entries.cancel is None:
@@ -58,7 +59,7 @@ def reveal(ws: Workspace, model: Model, task_id: str, auditors: list[str] | None
         if not audit:
             ws.write_public(task_id, "code.txt", code.hex().encode("ascii") + b"\n")
     else:
-        names = _listing_names(record)
+        names = listing_names(record)
         last = record[names[-1]]
         if params.get("protocol") == "gongshi-draw/2":
             fields["people_sha256"] = _reveal_private(ws, model, task_id, record, names, last)
@@ -123,8 +124,30 @@ def results_csv(model: Model, task_id: str) -> bytes:
     return write_csv("results.csv", rows)
 
 
+def correction_reason(reason: str) -> str:
+    """The correction's reason as it goes into the public log: the one place it is checked
+    (empty, or holding personal data or a credit-risk class: refused before anything is
+    written, ``draws.freetext``)."""
+    cleaned = " ".join(reason.split())
+    if not cleaned:
+        raise DrawRefused("更正已公示的结果须写明原因，例如 --correction \"录入错误：某企业检查结果应为发现问题已责令改正\"。")
+    refuse_personal({"--correction": reason})
+    return cleaned
+
+
+def changed_codes(before: bytes, after: bytes) -> list[str]:
+    """The codes whose canonical results row differs between two results.csv files."""
+    def rows(data: bytes) -> dict[str, tuple]:
+        return {row[0]: tuple(row) for row in parse_csv("results.csv", data)}
+
+    old, new = rows(before), rows(after)
+    return sorted(c for c in old.keys() | new.keys() if old.get(c) != new.get(c))
+
+
 @exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
-def publish(ws: Workspace, model: Model, task_id: str) -> dict:
+def publish(ws: Workspace, model: Model, task_id: str, correction: str | None = None) -> dict:
+    """Publish the task's results; once published, unchanged results are a no-op
+    (:class:`Unchanged`) and changed ones need ``correction`` (the reason, 更正)."""
     from .imports import latest_imported
 
     entries = ws.task_entries(task_id)
@@ -152,7 +175,30 @@ def publish(ws: Workspace, model: Model, task_id: str) -> dict:
             + (f"多出 {len(extra)} 家（如 {', '.join(extra[:3])}）" if extra else "")
             + "。请修改 data/results/ 中的结果文件。"
         )
+    digest = sha256_hex(data)
+    fields: dict = {"type": "publish", "task": task_id, "results_sha256": digest}
+    last = entries.publish
+    if last is None:
+        if correction is not None:
+            raise DrawRefused(f"任务 {task_id} 尚未公示过，首次公示不需要 --correction；请去掉该参数再执行。")
+    else:
+        first = entries.first_publish
+        when = bj_time(first["time"] if first else last["time"])
+        if last["results_sha256"] == digest:
+            raise Unchanged(f"任务 {task_id} 的检查结果与已公示的相同（{when} 首次公示），"
+                            "没有写入日志，网站不变。")
+        changed = changed_codes(ws.public_files(task_id).get("results.csv", b""), data)
+        if correction is None:
+            raise DrawRefused(
+                f"任务 {task_id} 已于 {when} 公示，现在的结果文件与已公示的不同"
+                f"（{len(changed)} 家企业有变化，如 {'、'.join(changed[:3])}）。"
+                f"如确需更正，请执行 gongshi publish {task_id} --correction \"更正原因\"："
+                "更正记录和原因会在任务页面公开，是否按时公示仍以首次公示日期为准。"
+                "如不是有意修改，请把 data/results/ 中的结果文件改回原样。"
+            )
+        fields["reason"] = correction_reason(correction)
+        fields["changed"] = max(1, len(changed))
     if imported:
         ws.write_public(task_id, "imported.csv", listing)
     ws.write_public(task_id, "results.csv", data)
-    return append_entry(ws, {"type": "publish", "task": task_id, "results_sha256": sha256_hex(data)}, ws.now())
+    return append_entry(ws, fields, ws.now())

@@ -25,6 +25,19 @@ class DrawRefused(Exception):
     """A draw operation refused, with a Chinese message saying what to change."""
 
 
+class Unchanged(Exception):  # noqa: N818 - not an error: nothing to do
+    """Nothing to do (e.g. publishing the results already published); the message says so."""
+
+
+def bj_time(utc: str) -> str:
+    """A log time (``YYYY-MM-DDTHH:MM:SSZ``) as Beijing time for messages: 2023-03-06 21:15（北京时间）."""
+    moment = dt.datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    return f"{moment.astimezone(_BEIJING):%Y-%m-%d %H:%M:%S}（北京时间）"
+
+
+_BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
 def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -37,6 +50,8 @@ class Workspace:
     key_name: str = "gongshi.example/log"  # the log key's name = checkpoint origin
     # The LogStore whose write lock the running operation holds (``logio.exclusive``), or None.
     store: Any = field(default=None, repr=False, compare=False)
+    # While an operation runs: what its writes replaced, to undo them if it fails (see undo()).
+    journal: list | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def at(cls, data_dir: str | Path, secrets_dir: str | Path | None = None,
@@ -92,10 +107,32 @@ class Workspace:
         return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
     def write_public(self, task: str, name: str, data: bytes) -> None:
+        self._remember(self.public_dir(task) / name, secret=False)
         write_atomic(self.public_dir(task) / name, data)
 
     def write_secret(self, task: str, name: str, data: bytes) -> None:
+        self._remember(self.secret_dir(task) / name, secret=True)
         write_secret(self.secret_dir(task) / name, data)
+
+    def _remember(self, path: Path, secret: bool) -> None:
+        if self.journal is None or any(p == path for p, *_ in self.journal):
+            return
+        created = [] if path.parent.exists() else [path.parent]
+        self.journal.append((path, path.read_bytes() if path.exists() else None, secret, created))
+
+    def undo(self) -> None:
+        """Put back every file the running operation wrote (it failed before its log entry):
+        a failed command leaves nothing behind."""
+        for path, old, secret, created in reversed(self.journal or []):
+            if old is None:
+                path.unlink(missing_ok=True)
+            elif secret:
+                write_secret(path, old)
+            else:
+                write_atomic(path, old)
+            for folder in created:
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
 
     def read_secret(self, task: str) -> bytes:
         path = self.secret_dir(task) / "secret"

@@ -86,4 +86,6 @@ def _task_stems(root: Path) -> set[str]:
     folder = root / "tasks"
     if not folder.is_dir():
         return set()
-    return {p.stem for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml")}
+    from .tasks import TASK_SUFFIXES
+
+    return {p.stem for p in folder.iterdir() if p.suffix.lower() in TASK_SUFFIXES}

@@ -111,6 +111,31 @@ def code_problem(code: str) -> str | None:
 
 
 CODE_FIX = "请对照营业执照核对并改正该代码；若企业确无该代码，请从本文件中删除此行。"
+EXCEL_CODE_FIX = (
+    "在 Excel 中选中整列，“设置单元格格式”为“文本”，再从营业执照或原始系统重新输入或粘贴这些代码"
+    "（改回数字格式无法找回已丢失的位数）；另存为 CSV 前也请先设为文本。"
+)
+_SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]{1,2}", re.IGNORECASE)
+
+
+def excel_code_problem(raw: str, code: str) -> str | None:
+    """Why a code that fails validation looks mangled by Excel (Chinese), or None: scientific
+    notation (9.14199991530352E+17), or 18 digits ending in 000 (Excel keeps 15 significant
+    digits of a number)."""
+    value = unicodedata.normalize("NFKC", raw).strip()
+    if _SCIENTIFIC.fullmatch(value):
+        return (f"统一社会信用代码「{value}」被 Excel 当作数字，显示成了科学计数法，"
+                "第 16 位以后的字符已经丢失")
+    if len(code) == 18 and code.isdigit() and code.endswith("000"):
+        return (f"统一社会信用代码「{code}」以 000 结尾且校验位不符：多半被 Excel 当作数字，"
+                "只保留了 15 位有效数字，后 3 位变成了 0")
+    return None
+
+
+def code_message(raw: str, code: str, problem: str) -> tuple[str, str]:
+    """(message, fix) for an invalid code: Excel's mangling named when it is the cause."""
+    excel = excel_code_problem(raw, code)
+    return (excel, EXCEL_CODE_FIX) if excel else (problem, CODE_FIX)
 
 
 def resolve_unit(units: tuple, value: str) -> str | None:

@@ -27,8 +27,8 @@ from ..model import Origin, Portal, Unit
 from ..protocol.encoding import USCC_ALPHABET, USCC_WEIGHTS
 from . import headers as H
 from .base import (
-    CODE_FIX,
     LoadContext,
+    code_message,
     code_problem,
     compact_code,
     resolve_unit,
@@ -303,8 +303,9 @@ def _batch(sink, rel, start, batch, found, columns, units, units_cache, dates_ca
             problem = code_problem(code) if code else "统一社会信用代码为空"
             if problem:
                 sink.key = (row_nos[k], 1)
-                sink.error("uscc.checksum" if "校验位" in problem else "uscc.format", problem,
-                           origin(k, "code"), column=col("code"), value=raw_codes[k], fix=CODE_FIX)
+                message, fix = code_message(raw_codes[k], code, problem)
+                sink.error("uscc.checksum" if "校验位" in problem else "uscc.format", message,
+                           origin(k, "code"), column=col("code"), value=raw_codes[k], fix=fix)
                 bad[k] = True
     # required texts
     texts = {}

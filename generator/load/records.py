@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,15 +30,67 @@ class Row:
         return self.columns.get(fld) or H.canonical(table, fld)
 
 
+def closest(word: str, candidates: Iterable[str], cutoff: float = 0.5) -> str | None:
+    """The candidate most like ``word`` (difflib's ratio over the normalised forms), or None."""
+    forms = {H.normalise(c): c for c in candidates}
+    got = difflib.get_close_matches(H.normalise(word), list(forms), n=1, cutoff=cutoff)
+    return forms[got[0]] if got else None
+
+
+def _suggestions(table: H.Table, missing: list[str], unknown) -> dict[str, str]:
+    """For each missing field, the unknown header written instead of it (检察结果 → 检查结果)."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for fld in missing:
+        canonical, aliases = table[fld]
+        best, score = None, 0.0
+        for _i, header in unknown:
+            if header in taken:
+                continue
+            for name in (canonical, *aliases):
+                ratio = difflib.SequenceMatcher(None, H.normalise(header), H.normalise(name)).ratio()
+                if ratio > score:
+                    best, score = header, ratio
+        if best is not None and score >= 0.5:
+            out[fld] = best
+            taken.add(best)
+    return out
+
+
+def looks_like_title(headers, found) -> bool:
+    """A title row above the header (合并居中的“XX 年度抽查结果”): no known column and at most
+    two cells written."""
+    return not found and 1 <= sum(1 for h in headers if str(h or "").strip()) <= 2
+
+
 def report_headers(report, rel: str, table: H.Table, headers, found, unknown, dups,
                    required: tuple[str, ...] = (), what: str = "") -> bool:
     """Findings for a header row: unknown columns (warnings), duplicate fields and missing
     ``required`` fields (errors); False when a required field is missing (``what`` names the
     file in the message).
 
+    A missing column is reported alone for the file (the caller reads no row of it): with the
+    header written instead of it when one is close (您是否想写「检查结果」？), or, when row 1 holds
+    no known column and at most two cells, as a title row to delete.
+
     ``report`` has ``warning``/``error(rule, message, origin, fix=…)`` (a LoadContext or the
     directory loader's ordered sink)."""
+    missing = [f for f in required if f not in found]
+    if missing and looks_like_title(headers, found):
+        title = "".join(str(h or "").strip() for h in headers)
+        report.error(
+            "schema.title_row",
+            f"{what or '文件'}第 1 行是标题「{title}」而不是表头：第 1 行应是列名（"
+            + "、".join(H.canonical(table, f) for f in required) + "）",
+            Origin(rel, 1),
+            value=title,
+            fix="删除第 1 行（标题行，合并的也一并删除），使列名所在的行成为第 1 行，然后保存。",
+        )
+        return False
+    suggested = _suggestions(table, missing, unknown) if missing else {}
     for _i, header in unknown:
+        if header in suggested.values():
+            continue
         report.warning(
             "schema.unknown_column",
             f"无法识别的列名「{header}」，该列已忽略",
@@ -51,14 +104,24 @@ def report_headers(report, rel: str, table: H.Table, headers, found, unknown, du
             Origin(rel, 1, headers[i]),
             fix="删除其中一列。",
         )
-    missing = [f for f in required if f not in found]
-    if missing:
-        names = "、".join(H.canonical(table, f) for f in missing)
+    for fld in missing:
+        if fld in suggested:
+            name = H.canonical(table, fld)
+            report.error(
+                "schema.missing_column",
+                f"{what or '文件'}缺少必需的列「{name}」；表头中有「{suggested[fld]}」，您是否想写「{name}」？",
+                Origin(rel, 1, suggested[fld]),
+                value=suggested[fld],
+                fix=f"把第 1 行的列名「{suggested[fld]}」改为「{name}」，然后保存。",
+            )
+    plain = [f for f in missing if f not in suggested]
+    if plain:
+        names = "、".join(H.canonical(table, f) for f in plain)
         report.error(
             "schema.missing_column",
             f"{what or '文件'}缺少必需的列：{names}",
             Origin(rel, 1),
-            fix=f"在第 1 行（表头）加上列「{names}」；列名也可用其常见别名。",
+            fix=f"在第 1 行（表头）加上列「{names}」；列名也可用其常见别名（见 gongshi template 生成的模板）。",
         )
     return not missing
 

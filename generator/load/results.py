@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..model import ItemResult, Origin, Result, Vocabularies
 from . import headers as H
-from .base import CODE_FIX, LoadContext, code_problem, compact_code, text
+from .base import LoadContext, code_message, code_problem, compact_code, text
 from .cache import LoadCache, dependency_digest
 from .dates import DATE_FORMS, parse_date
 from .records import Row, read_rows
@@ -70,8 +70,9 @@ def row_code(ctx: LoadContext, row: Row, table: H.Table) -> str | None:
     code = compact_code(raw_code)
     problem = code_problem(code) if code else "统一社会信用代码为空"
     if problem:
-        ctx.error("uscc.checksum" if "校验位" in problem else "uscc.format", problem, row.origin("code"),
-                  column=row.column("code", table), value=raw_code, fix=CODE_FIX)
+        message, fix = code_message(raw_code, code, problem)
+        ctx.error("uscc.checksum" if "校验位" in problem else "uscc.format", message, row.origin("code"),
+                  column=row.column("code", table), value=raw_code, fix=fix)
         return None
     return code
 

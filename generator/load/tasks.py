@@ -30,6 +30,7 @@ from .base import ID_RE, LoadContext, parse_bool, resolve_unit, split_multi, tex
 from .cache import LoadCache, dependency_digest
 from .dates import DATE_FORMS, parse_date
 from .records import key_origin, record
+from .task_sheet import read_task_form
 from .vocab import resolve, resolve_many
 from .yamlio import load_yaml
 
@@ -59,6 +60,7 @@ EXCLUSION_RULES = {"same-item-same-year": "same-item-same-year",
 GAMES = ("fc3d", "pl5", "ssq", "dlt", "drand")
 SCHEDULED_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
 
+TASK_SUFFIXES = (".yaml", ".yml", ".xlsx")  # .xlsx: the task form (load/task_sheet.py)
 LIST_SOURCE_OF = {H.normalise(k): k for k in LIST_SOURCES} | {
     H.normalise(v): k for k, v in LIST_SOURCES.items()} | {
     H.normalise("平台抽取"): "platform", H.normalise("部门协同监管平台抽取"): "platform",
@@ -74,7 +76,8 @@ def load_tasks(ctx: LoadContext, portal: Portal | None, vocab: Vocabularies,
     folder = ctx.data_dir / "tasks"
     if not folder.is_dir():
         return ()
-    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in TASK_SUFFIXES
+                   and not p.name.startswith(("~$", ".")))
     deps = dependency_digest(portal.units if portal else (), vocab) if cache is not None else ""
     out = []
     for path in paths:
@@ -113,7 +116,10 @@ class _TaskLoader:
         return key_origin(data, self.file, table, fld)
 
     def load(self) -> Task | None:
-        ok, data = load_yaml(self.ctx, self.path)
+        if self.path.suffix.lower() == ".xlsx":
+            ok, data = read_task_form(self.ctx, self.path)
+        else:
+            ok, data = load_yaml(self.ctx, self.path)
         if not ok:
             return None
         got = record(self.ctx, H.TASK, data, self.file, "任务文件")
@@ -126,7 +132,7 @@ class _TaskLoader:
                      tid, "例如 2023-01。")
         elif tid != self.path.stem:
             self.err("schema.id", f"任务「编号」{tid} 与文件名 {self.path.name} 不一致",
-                     self.at(data, H.TASK, "id"), tid, f"把文件改名为 {tid}.yaml，或改正编号。")
+                     self.at(data, H.TASK, "id"), tid, f"把文件改名为 {tid}{self.path.suffix}，或改正编号。")
         title = self.required_text(f, data, "title")
         department = self.unit_ref(self.required_text(f, data, "department"))
         items = split_multi(f.get("items"))
@@ -459,6 +465,12 @@ class _TaskLoader:
                 self.err("schema.int", "「个数」应为正整数", key_origin(entry, self.file, H.SOURCE, "count"),
                          count, "例如 双色球 7 个号码写 个数: 7")
                 continue
+            blank = [fld for fld in ("name", "issue", "take", "fallback", "url") if not text(s.get(fld))]
+            for fld in blank:
+                self.err("schema.required", f"随机源缺少「{H.canonical(H.SOURCE, fld)}」（公告时必须写明）",
+                         key_origin(entry, self.file, H.SOURCE, fld), fix=_SOURCE_FIX[fld])
+            if blank:
+                continue
             ordered = parse_bool(s.get("ordered", False))
             out.append(Source(
                 name=text(s.get("name")), game=game, issue=text(s.get("issue")), scheduled=scheduled,
@@ -466,6 +478,15 @@ class _TaskLoader:
                 fallback=text(s.get("fallback")), url=text(s.get("url")),
             ))
         return tuple(out)
+
+
+_SOURCE_FIX = {
+    "name": "写随机源的名称，如 中国福利彩票双色球。",
+    "issue": "写所用的期号，如 2024025。",
+    "take": "写取数规则，如 开奖公告的红球 6 个（从小到大）后接蓝球 1 个。",
+    "fallback": "写备用规则，如 若该期未按期开奖，取同一玩法按期开奖的下一期。",
+    "url": "写开奖公告的网址，如 https://www.cwl.gov.cn/ygkj/wqkjgg/ssq/。",
+}
 
 
 def _scheduled(raw: object) -> str | None:

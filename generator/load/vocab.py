@@ -15,7 +15,7 @@ from pathlib import Path
 from ..model import Origin, Term, Vocabularies, Vocabulary
 from . import headers as H
 from .base import LoadContext, split_multi, text
-from .records import record
+from .records import closest, record
 from .yamlio import load_yaml
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "defaults" / "vocab"
@@ -152,13 +152,15 @@ def resolve_many(
     for v in values:
         code = resolve(vocab, v)
         if code is None:
+            near = closest(v, [t.label for t in vocab.terms], cutoff=0.4)
             ctx.error(
                 "schema.vocab",
-                f"「{v}」不是{TITLES.get(vocab.name, vocab.name)}词表中的取值",
+                f"「{v}」不是{TITLES.get(vocab.name, vocab.name)}词表中的取值"
+                + (f"；您是否想写「{near}」？" if near else ""),
                 origin,
                 column=column,
                 value=v,
-                fix="可用取值：" + allowed(vocab)
+                fix=(f"改为「{near}」，或其他可用取值：" if near else "可用取值：") + allowed(vocab)
                 + f"（也可写代码，多个值用、分隔）；如需新增写法，在 data/vocab/{vocab.name}.yaml 中加入。",
             )
         elif code not in out:

@@ -61,40 +61,45 @@ class BuildReport:
 
 def build_site(data_dir: str, as_of: dt.date, out: str | Path,
                config_file: str | Path | None = None, *, incremental: bool = False,
-               fast_path: bool | None = None) -> Path:
+               fast_path: bool | None = None, secrets_dir: str | Path | None = None) -> Path:
     """Build the site for ``as_of`` into ``out``. Raises DataError, LeakError or mkdocs errors.
 
     ``incremental``: reuse the pages of the site already in ``out`` whose inputs did not change
     (the result is byte-identical to a full build). ``fast_path=False``: every page through
-    MkDocs (slow; the reference the fast path is tested against).
+    MkDocs (slow; the reference the fast path is tested against). ``secrets_dir``: run the
+    pre-publication scan that knows the secrets (:mod:`generator.site.prepublish`) over the
+    finished site before it is swapped in; the only part of a build that reads ``secrets/``.
     """
     cache = cache_folder(Path(out).resolve()) if incremental else None
     model, view, _findings = load_view(data_dir, as_of, cache_dir=cache)
     return build_from_view(model, view, out, config_file, incremental=incremental,
-                           fast_path=fast_path).out
+                           fast_path=fast_path, secrets_dir=secrets_dir).out
 
 
 def build_from_view(model: Model, view: PublicView, out: str | Path,
                     config_file: str | Path | None = None, *, incremental: bool = False,
-                    fast_path: bool | None = None) -> BuildReport:
+                    fast_path: bool | None = None,
+                    secrets_dir: str | Path | None = None) -> BuildReport:
     """The build after loading: MkDocs + fast path + search + leak scan, then the swap.
 
     ``incremental``: files whose inputs did not change are reused from the site in ``out``,
     and the standby copy (:mod:`generator.site.standby`) is kept, so that the next
     incremental build writes only what changes; a build without a previous site prepares it.
+    ``secrets_dir``: see :func:`build_site`.
     """
     t0 = time.perf_counter()
     # the model (millions of objects at city scale) is never garbage: keep the collector from
     # walking it again and again while the build allocates
     gc.freeze()
     try:
-        return _build(model, view, out, config_file, incremental, fast_path, t0)
+        return _build(model, view, out, config_file, incremental, fast_path, t0, secrets_dir)
     finally:
         gc.unfreeze()
 
 
 def _build(model: Model, view: PublicView, out: str | Path, config_file: str | Path | None,
-           incremental: bool, fast_path: bool | None, t0: float) -> BuildReport:
+           incremental: bool, fast_path: bool | None, t0: float,
+           secrets_dir: str | Path | None = None) -> BuildReport:
     config_path = Path(config_file) if config_file else ROOT / "mkdocs.yml"
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -140,12 +145,15 @@ def _build(model: Model, view: PublicView, out: str | Path, config_file: str | P
             standby.invalidate(out)
             delta = standby.update(spare, out, tmp / "site", written, carried, served)
             report.timings["assemble"] = time.perf_counter() - t
+            _secret_scan(spare.folder, secrets_dir, model, view, report)
             t = time.perf_counter()
             swapped = _swap_in(spare.folder, out)
             old = spare.folder if swapped else None
         else:
             # every file not reused (carried files were linked into the new folder) or gone
             delta = (set(written) - set(carried)) | (set(served) - set(files))
+            _secret_scan(tmp / "site", secrets_dir, model, view, report)
+            t = time.perf_counter()
             swapped = _swap_in(tmp / "site", out)
             old = tmp / "site" if swapped else None
         remove_stale_folders(out)
@@ -175,6 +183,20 @@ def _build(model: Model, view: PublicView, out: str | Path, config_file: str | P
             shutil.rmtree(tmp, ignore_errors=True)
     report.timings["total"] = time.perf_counter() - t0
     return report
+
+
+def _secret_scan(site: Path, secrets_dir: str | Path | None, model: Model, view: PublicView,
+                 report: BuildReport) -> None:
+    """The pre-publication scan over the whole new site (raises LeakError: nothing swapped)."""
+    if secrets_dir is None:
+        return
+    from . import prepublish
+
+    t = time.perf_counter()
+    found = prepublish.scan(site, secrets_dir, model, view)
+    report.timings["secret_scan"] = time.perf_counter() - t
+    if found:
+        raise LeakError(found)
 
 
 def cache_folder(out: Path) -> Path:

@@ -297,8 +297,7 @@ def _render_chunk(srcs: list[str]) -> tuple[list[leak.Leak], dict[str, str]]:
             pending.append(writers.submit(_write, root / rel, data))
             if scanner is not None:
                 text = shell.variable_text(page)
-                leaks += leak.unique(scanner.scan_text(rel, text)
-                                     + leak.personal_numbers(rel, text.encode("utf-8")))
+                leaks += leak.unique(scanner.scan_text(rel, text, personal=True))
         for done in pending:
             done.result()  # raises what a write raised
     return leaks, fps

@@ -6,7 +6,10 @@ Rules (DESIGN §2, PROTOCOL §9):
   groups, codes, tickets and secrets of unrevealed tasks);
 - secret-free rules of our own: the name of any enterprise without a published result, the name
   of any inspector in no published group, every internal (never public) directory value;
-- ID-card numbers (GB 11643 check digit) and mainland mobile numbers anywhere.
+- personal numbers (ID-card, mobile and landline numbers) and credit-risk classes stated in words,
+  anywhere, however written: ``generator.privacy``, the rules of ``gongshi check`` behind the
+  same normaliser (full-width digits, zero-width characters, digits split by spaces, dots or
+  dashes, ``+86``), read fast by ``generator.privacy.scan``.
 
 Codes of enterprises legitimately appear in the canonical input files published at announcement
 (``directory.csv``, ``roster.csv`` recusals, ``experts.csv``, ``exclusions.csv``): only the
@@ -32,18 +35,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
-from stdnum.cn import ric
 
 from ..fileio import read_cached, write_cached
 from ..model import Model
+from ..privacy import WHAT, find
+from ..privacy.scan import mask_markup
+from ..privacy.scan import scan as scan_personal
 from .secret_scan import SecretFinder, unrevealed_commitments
 from .view import PublicView
 
 _CANONICAL_INPUTS = re.compile(r"^draws/([^/]+/(directory|roster|experts|exclusions)\.csv"
                                r"|snapshots\.d/[0-9a-f]{64}\.(csv|patch))$")
-_ID_CARD = re.compile(rb"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
-                      rb"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
-_PHONE = re.compile(rb"(?<![0-9A-Za-z.])1[3-9][0-9]{9}(?![0-9A-Za-z])")
+_MARKUP = (".html", ".htm", ".xml", ".svg")
 
 
 @dataclass(frozen=True)
@@ -57,12 +60,6 @@ class Leak:
         return f"[泄露] 文件 {self.file}：{self.rule}（值：「{shown}」）"
 
 
-def _id_card_ok(raw: bytes) -> bool:
-    """The GB 11643 check character (python-stdnum ``cn.ric``) of a pattern match."""
-    s = raw.decode().upper()
-    return ric.calc_check_digit(s) == s[17]  # it reads the first 17 of the 18
-
-
 def _inflate(data: bytes) -> bytes:
     if data[:2] == b"\x1f\x8b":
         try:
@@ -73,8 +70,11 @@ def _inflate(data: bytes) -> bytes:
 
 
 #: Part of the scanner's digest: files scanned by an older scanner are scanned again.
-SCAN_VERSION = 4
+SCAN_VERSION = 5
 COMMITMENTS = "未揭示任务的承诺"  # "commitment:n" per unrevealed task (secret_scan)
+#: Numbers the site publishes on purpose (the office's own 联系方式), as the rules give them.
+PUBLIC_NUMBERS = "公开的联系电话"
+_NOT_MATCHED = (COMMITMENTS, PUBLIC_NUMBERS)
 #: Invisible characters a reader does not see: dropped before matching.
 INVISIBLE = "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e" \
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
@@ -197,6 +197,7 @@ def forbidden_values(model: Model, view: PublicView) -> dict[str, set[str]]:
         "内部分类（信用风险分类）": internal,
         "未公示的抽取名单代码": set(view.embargo.codes) - published_codes,
         COMMITMENTS: {f"{c}:{n}" for c, n in unrevealed_commitments(view).items()},
+        PUBLIC_NUMBERS: {h.value for h in find(model.portal.contact or "")},
     }
     return rules
 
@@ -215,6 +216,7 @@ def rules_key(model: Model, view: PublicView) -> str | None:
     h.update(Path(__file__).read_bytes())
     h.update((Path(__file__).parent / "secret_scan.py").read_bytes())
     for part in (directory, published, shown, [(i.id, i.name) for i in model.inspectors],
+                 model.portal.contact,
                  sorted(view.embargo.names), sorted(view.embargo.secrets),
                  sorted(view.embargo.codes), sorted(unrevealed_commitments(view).items())):
         h.update(repr(part).encode("utf-8") + b"\0")
@@ -255,7 +257,7 @@ class Scanner:
         self.raw: Scanner | None = None
         if not _raw:
             special = {rule: {v for v in vals if _special(v)} for rule, vals in rules.items()
-                       if rule not in ("未揭示的秘密或签值", COMMITMENTS)}
+                       if rule not in ("未揭示的秘密或签值", *_NOT_MATCHED)}
             special = {rule: vals for rule, vals in special.items() if vals}
             if special:
                 self.raw = Scanner(special, _raw=True)
@@ -268,8 +270,9 @@ class Scanner:
         # secrets and codes of unrevealed tasks, by their commitments; the signing key's form
         self.finder = SecretFinder({v.rsplit(":", 1)[0]: int(v.rsplit(":", 1)[1])
                                     for v in rules.get(COMMITMENTS, ())})
+        self.public_numbers = frozenset(rules.get(PUBLIC_NUMBERS, ()))
         for rule, values in rules.items():
-            if rule in ("未揭示的秘密或签值", COMMITMENTS):
+            if rule in ("未揭示的秘密或签值", *_NOT_MATCHED):
                 continue
             for val in sorted(values):
                 if len(val) < SUBSTRING_MIN:
@@ -288,11 +291,17 @@ class Scanner:
         if self.prefix:
             self._starts.make_automaton()
 
-    def scan_text(self, rel: str, text: str, canonical: bool = False) -> list[Leak]:
+
+    def scan_text(self, rel: str, text: str, canonical: bool = False, *,
+                  personal: bool = False) -> list[Leak]:
         """Rules on decoded text (names, codes), read through HTML references, JSON escapes and
-        invisible characters; ``canonical``: a published input file."""
+        invisible characters; ``canonical``: a published input file; ``personal``: the
+        personal-data rules too (:meth:`personal`; ``text`` is markup)."""
         plain = readable(text)
         leaks = self._match(rel, plain, canonical)
+        if personal:
+            masked = mask_markup(text)
+            leaks += self.personal(rel, plain if masked is text else readable(masked))
         if plain != text and self.raw is not None:
             leaks += self.raw._match(rel, text, canonical)
         for layer in {text, plain}:
@@ -324,6 +333,13 @@ class Scanner:
                     leaks.append(Leak(rel, rule, tok))
         return leaks
 
+    def personal(self, rel: str, text: str) -> list[Leak]:
+        """Personal numbers and credit-risk statements in decoded text (``generator.privacy``:
+        the rules of ``gongshi check``, through the one normaliser), except the office's own
+        published contact numbers."""
+        return [Leak(rel, f"疑似{WHAT[h.rule]}（规则 {h.rule}）", h.value)
+                for h in scan_personal(text) if h.value not in self.public_numbers]
+
     def scan_bytes(self, rel: str, data: bytes, structured: bool = True) -> list[Leak]:
         data = _inflate(data)
         text = data.decode("utf-8", "replace")
@@ -341,44 +357,15 @@ class Scanner:
                 lower = layer.lower()
                 leaks += [Leak(rel, "未揭示的秘密或签值", v) for v, raw in self.secrets
                           if raw in lower]
-            if structured:
-                leaks += personal_numbers(rel, layer)
+        if structured:
+            # markup: SVG path data (icons' coordinates) masked before the references are read
+            masked = mask_markup(text) if rel.endswith(_MARKUP) else text
+            leaks += self.personal(rel, plain if masked is text else readable(masked))
         return unique(leaks)
 
 
 def unique(leaks: list[Leak]) -> list[Leak]:
     return list(dict.fromkeys(leaks))
-
-
-_FLAT_DIGITS = bytes.maketrans(b"123456789", b"000000000")
-_RUN_OF_11 = b"0" * 11
-_DIGIT_RUN = re.compile(rb"0{11,}")
-
-
-def personal_numbers(rel: str, data: bytes) -> list[Leak]:
-    """ID-card and mobile numbers: both are runs of at least 11 digits, found first with
-    ``bytes.find`` over the text with every digit read as 0; the patterns then run only over
-    each such run and the characters around it."""
-    leaks = []
-    flat = data.translate(_FLAT_DIGITS)
-    if _RUN_OF_11 not in flat:
-        return leaks
-    for run in _DIGIT_RUN.finditer(flat):
-        start, end = run.span()
-        length = end - start
-        if length == 11:
-            pattern = _PHONE
-        elif (length == 18 or (length == 17 and data[end:end + 1] in (b"X", b"x"))) \
-                and data[start + 6:start + 8] in (b"19", b"20"):
-            pattern = _ID_CARD
-        else:
-            continue  # neither pattern can match a run of this length
-        for m in pattern.finditer(data[max(0, start - 1):end + 2]):
-            if pattern is _PHONE:
-                leaks.append(Leak(rel, "疑似手机号码", m.group().decode()))
-            elif _id_card_ok(m.group()):
-                leaks.append(Leak(rel, "疑似身份证号码", m.group().decode()))
-    return leaks
 
 
 def _structured(rel: str) -> bool:

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..model import Model, TaskState
-from . import kinds, labels, stats, svg
+from . import kinds, labels, stats, summary, svg
 from . import view as v
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -248,7 +248,9 @@ class Renderer:
             page("log/index.md", "log.html", "抽取日志", entries=self.log_entries,
                  tiles=sorted(n for n in view.log_files if n.startswith("log/tile/"))),
             page("verify/index.md", "verify.html", "在线核验", verifiable=verifiable),
-            page("stats/index.md", "stats.html", "统计", charts=charts),
+            page("stats/index.md", "stats.html", "统计", charts=charts,
+                 summaries=[summary.summarise(model, view, y) for y in summary.years(view)],
+                 summary_columns=summary.COLUMNS),
             page("data/index.md", "data.html", "开放数据",
                  published=[tv for tv in view.tasks if tv.published]),
             page("search/index.md", "search.html", "检查结果查询"),

@@ -12,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from ..findings import DataError, Finding, has_errors
+from ..findings import DataError, Finding, has_errors, without_derived
 from ..model import Model
 from .view import PublicView
 
@@ -78,7 +78,7 @@ def load_view(
         findings += list(more)
     ctx = CheckContext.for_model(model, as_of, cache=cache / "checks" if cache else None,
                                  **dict(extras or {}))
-    findings += run_checks(model, ctx)
+    findings = without_derived(findings + run_checks(model, ctx))
     if has_errors(findings):
         raise DataError(findings)
     view = state.public_view(model, data_dir, as_of)

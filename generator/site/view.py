@@ -78,8 +78,9 @@ class TaskView:
     announce: Mapping | None = None  # log entries (parsed JSON objects) visible as of the date
     draw: Mapping | None = None
     reveal: Mapping | None = None
-    publish: Mapping | None = None
+    publish: Mapping | None = None  # the last publish entry (the results shown)
     cancel: Mapping | None = None
+    publishes: tuple[Mapping, ...] = ()  # every publish entry: the first, then corrections (更正)
     reassign: tuple[Mapping, ...] = ()
     audit: tuple[Mapping, ...] = ()
     files: Mapping[str, bytes] = field(default_factory=dict)  # PROTOCOL §11 names, allowed only

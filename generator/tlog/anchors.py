@@ -136,32 +136,53 @@ class AnchorStatus:
         return "公告时间已经外部证明" if self.proven else UNPROVEN
 
 
-def _tsa_certificates(files: Mapping[str, bytes]) -> tuple[list[rfc3161.Certificate], list[str]]:
-    certs, problems = [], []
-    for path in sorted(p for p in files if p.startswith(TSA_DIR)):
+class AnchorContext:
+    """What every anchor of one published log shares, read once: the TSA certificates, the
+    witness keys, the kept checkpoints (by size, by digest, by note body) and the own host."""
+
+    def __init__(self, files: Mapping[str, bytes]):
+        self.files = files
+        self.certs: list[rfc3161.Certificate] = []
+        self.cert_problems: list[str] = []
+        for path in sorted(p for p in files if p.startswith(TSA_DIR)):
+            try:
+                self.certs += rfc3161.parse_pem_certificates(files[path])
+            except rfc3161.TokenError as exc:
+                self.cert_problems.append(f"{path}：{exc}")
+        self.checkpoints: dict[int, bytes] = {}
+        for path, data in files.items():
+            name = path[len(CHECKPOINTS_DIR):] if path.startswith(CHECKPOINTS_DIR) else ""
+            if name.isdigit() and str(int(name)) == name:
+                self.checkpoints[int(name)] = data
+        self._digests: dict[str, dict[bytes, int]] = {}
+        self._bodies: dict[str, int] | None = None
         try:
-            certs += rfc3161.parse_pem_certificates(files[path])
-        except rfc3161.TokenError as exc:
-            problems.append(f"{path}：{exc}")
-    return certs, problems
+            self.own_host: str | None = parse_key_file(files.get("log/key.pub", b"")).name
+            self.own_host = self.own_host.split("/")[0].lower()
+        except NoteError:
+            self.own_host = None
 
+    def by_digest(self, hash_name: str, digest: bytes, seq: int) -> int | None:
+        """The size of a kept checkpoint including entry ``seq`` whose digest is ``digest``."""
+        if hash_name not in self._digests:
+            table: dict[bytes, int] = {}
+            for size in sorted(self.checkpoints, reverse=True):  # the smallest size wins
+                table[hashlib.new(hash_name, self.checkpoints[size]).digest()] = size
+            self._digests[hash_name] = table
+        size = self._digests[hash_name].get(digest)
+        return size if size is not None and size > seq else None
 
-def _covering_checkpoints(files: Mapping[str, bytes], seq: int) -> list[tuple[int, bytes]]:
-    """Kept checkpoints whose tree includes entry ``seq``, smallest first."""
-    out = []
-    for path, data in files.items():
-        name = path[len(CHECKPOINTS_DIR):] if path.startswith(CHECKPOINTS_DIR) else ""
-        if name.isdigit() and int(name) > seq:
-            out.append((int(name), data))
-    return sorted(out)
-
-
-def _own_host(files: Mapping[str, bytes]) -> str | None:
-    try:
-        name = parse_key_file(files.get("log/key.pub", b"")).name
-    except NoteError:
-        return None
-    return name.split("/")[0].lower()
+    def by_body(self, body: str, seq: int) -> int | None:
+        """The size of a kept checkpoint including entry ``seq`` whose note body is ``body``."""
+        if self._bodies is None:
+            self._bodies = {}
+            for size in sorted(self.checkpoints, reverse=True):
+                try:
+                    self._bodies[parse_note(self.checkpoints[size]).text] = size
+                except NoteError:
+                    continue
+        size = self._bodies.get(body)
+        return size if size is not None and size > seq else None
 
 
 def _b64(ref: str, what: str) -> bytes:
@@ -171,47 +192,42 @@ def _b64(ref: str, what: str) -> bytes:
         raise ValueError(f"{what}不是标准 base64") from None
 
 
-def _rfc3161_time(files: Mapping[str, bytes], anchor: Mapping[str, Any]) -> tuple[datetime, str]:
+def _rfc3161_time(ctx: AnchorContext, anchor: Mapping[str, Any]) -> tuple[datetime, str]:
     token = _b64(anchor["ref"], "RFC 3161 时间戳凭证")
-    certs, problems = _tsa_certificates(files)
-    if not certs:
+    if not ctx.certs:
         raise ValueError("网站没有公布时间戳机构证书（log/tsa/*.pem）" + (
-            "：" + "；".join(problems) if problems else ""))
+            "：" + "；".join(ctx.cert_problems) if ctx.cert_problems else ""))
     hash_name, hashed = rfc3161.imprint_of(token)
-    covering = _covering_checkpoints(files, anchor["seq"])
-    match = next(((size, data) for size, data in covering
-                  if hash_name and hashlib.new(hash_name, data).digest() == hashed), None)
-    if match is None:
+    size = ctx.by_digest(hash_name, hashed, anchor["seq"]) if hash_name else None
+    if size is None:
         raise ValueError(f"时间戳的消息摘要不是任何包含 seq {anchor['seq']} 的检查点"
                          f"（log/checkpoints/<树大小>）的摘要")
-    size, data = match
-    stamp = rfc3161.verify_token(token, certs, data)
+    stamp = rfc3161.verify_token(token, ctx.certs, ctx.checkpoints[size])
     return stamp.gen_time, (
         f"RFC 3161 时间戳：{stamp.tsa.subject_cn or '时间戳机构'}（证书 SHA-256 "
         f"{stamp.tsa.fingerprint[:16]}…）证明 log/checkpoints/{size} 在 {_stamp(stamp.gen_time)} 已存在"
     )
 
 
-def _cosignature_time(files: Mapping[str, bytes], anchor: Mapping[str, Any]) -> tuple[datetime, str]:
+def _cosignature_time(ctx: AnchorContext, anchor: Mapping[str, Any]) -> tuple[datetime, str]:
     note = _b64(anchor["ref"], "见证人副署")
-    if cosign.WITNESSES not in files:
+    if cosign.WITNESSES not in ctx.files:
         raise ValueError(f"网站没有公布见证人公钥 {cosign.WITNESSES}")
-    witnesses = cosign.parse_witnesses(files[cosign.WITNESSES])
+    witnesses = cosign.parse_witnesses(ctx.files[cosign.WITNESSES])
     signed = cosign.verify_cosigned(note, witnesses)
-    for size, data in _covering_checkpoints(files, anchor["seq"]):
-        try:
-            if parse_note(data).text == signed.body:
-                return signed.time, (
-                    f"见证人 {signed.witness.name} 于 {_stamp(signed.time)} 副署了 "
-                    f"log/checkpoints/{size}"
-                )
-        except NoteError:
-            continue
-    raise ValueError(f"副署的检查点不是任何包含 seq {anchor['seq']} 的已发布检查点")
+    size = ctx.by_body(signed.body, anchor["seq"])
+    if size is None:
+        raise ValueError(f"副署的检查点不是任何包含 seq {anchor['seq']} 的已发布检查点")
+    return signed.time, (
+        f"见证人 {signed.witness.name} 于 {_stamp(signed.time)} 副署了 log/checkpoints/{size}"
+    )
 
 
-def anchor_status(files: Mapping[str, bytes], announce: Mapping[str, Any]) -> AnchorStatus:
-    """The anchor of ``announce`` as the published log files show it."""
+def anchor_status(files: Mapping[str, bytes], announce: Mapping[str, Any],
+                  ctx: AnchorContext | None = None) -> AnchorStatus:
+    """The anchor of ``announce`` as the published log files show it. ``ctx``: an
+    ``AnchorContext(files)`` shared by the calls over one log (speed only)."""
+    ctx = ctx if ctx is not None and ctx.files is files else AnchorContext(files)
     seq, task, path = announce["seq"], announce["task"], anchor_path(announce["seq"])
     earliest = earliest_draw_time(announce)
     early = _stamp(earliest) if earliest else None
@@ -226,9 +242,9 @@ def anchor_status(files: Mapping[str, bytes], announce: Mapping[str, Any]) -> An
                             problem=f"{path}：{exc}")
     kind = anchor["kind"]
     if kind == "notice":
-        return _notice_status(files, anchor, announce, early)
+        return _notice_status(ctx, anchor, announce, early)
     try:
-        moment, detail = (_rfc3161_time if kind == "rfc3161" else _cosignature_time)(files, anchor)
+        moment, detail = (_rfc3161_time if kind == "rfc3161" else _cosignature_time)(ctx, anchor)
     except (ValueError, NoteError) as exc:
         return AnchorStatus(seq, task, kind, False, None, early, f"{path}：{exc}",
                             problem=f"{path}：{exc}")
@@ -240,7 +256,7 @@ def anchor_status(files: Mapping[str, bytes], announce: Mapping[str, Any]) -> An
                         f"{detail}，早于最早的随机源开奖时间 {early}")
 
 
-def _notice_status(files: Mapping[str, bytes], anchor: Mapping[str, Any],
+def _notice_status(ctx: AnchorContext, anchor: Mapping[str, Any],
                    announce: Mapping[str, Any], early: str | None) -> AnchorStatus:
     task = announce["task"]
     seq, ref, path = anchor["seq"], anchor["ref"], anchor_path(anchor["seq"])
@@ -251,7 +267,7 @@ def _notice_status(files: Mapping[str, bytes], anchor: Mapping[str, Any],
         return AnchorStatus(seq, task, "notice", False, anchor["time"], early, problem,
                             problem=problem)
     host = (urlsplit(ref).hostname or "") if ref.startswith(("http://", "https://")) else ""
-    own = _own_host(files)
+    own = ctx.own_host
     mine = bool(host) and own is not None and (host == own or host.endswith("." + own))
     if not host:
         why = f"公告 {ref!r} 不是网址，无法核对"

@@ -212,7 +212,7 @@ FIELDS: dict[str, tuple[dict[str, Validator], dict[str, Validator]]] = {
         {},
     ),
     "reveal": ({}, {"code": _hex64, "auditors": _auditors, "people_sha256": _hex64}),
-    "publish": ({"results_sha256": _hex64}, {}),
+    "publish": ({"results_sha256": _hex64}, {"reason": _text, "changed": _int_at_least(1)}),
     "cancel": ({"reason": _text}, {}),
     "audit": ({"auditor": _text, "verdict": _one_of("ok", "mismatch"), "signature": _signature}, {}),
     # A list drawn elsewhere (部门协同监管平台, or handed down by a superior bureau), fixed at import.

@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .anchors import anchor_checks, anchor_status
+from .anchors import AnchorContext, anchor_checks, anchor_status
 from .checks import Check, failed, passed
 from .entries import parse_log_prefix
 from .merkle import HashTree, check_tree, prove_tree
@@ -237,9 +237,10 @@ def _kept_checkpoints(
 
 def _anchors(files: Mapping[str, bytes], entries: list[dict[str, Any]], checks: list[Check],
              require: bool) -> None:
+    ctx = AnchorContext(files)
     for entry in entries:
         if entry["type"] == "announce":
-            checks += anchor_checks(anchor_status(files, entry), require)
+            checks += anchor_checks(anchor_status(files, entry, ctx), require)
 
 
 def verify_log(files: Mapping[str, bytes], since_checkpoint: bytes | None = None,

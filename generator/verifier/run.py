@@ -20,7 +20,7 @@ from ..protocol import snapshots
 from ..protocol.errors import ProtocolError
 from ..protocol.listing import parse_listing
 from ..protocol.verify import verify_task
-from ..tlog.anchors import anchor_checks, anchor_status
+from ..tlog.anchors import AnchorContext, anchor_checks, anchor_status
 from ..tlog.entries import parse_log_prefix
 from ..tlog.verify_log import verify_log
 
@@ -139,6 +139,7 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
     entries, _problem = parse_log_prefix(log_files["log/draws.jsonl"])  # problems: reported above
     wanted = list(tasks) or _tasks_in_log(entries)
     snapshot_cache: dict = {}  # snapshots by hash, shared by the tasks
+    anchors = AnchorContext(log_files)
     for task in wanted:
         mine = [e for e in entries if e["task"] == task]
         announce = next((e for e in mine if e["type"] == "announce"), None)
@@ -149,7 +150,7 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
         if announce is None:
             verdicts.append(Verdict(task, "announce", False, f"日志中没有任务 {task} 的公告条目"))
             continue
-        for c in anchor_checks(anchor_status(log_files, announce), require_anchors):
+        for c in anchor_checks(anchor_status(log_files, announce, anchors), require_anchors):
             verdicts.append(Verdict(task, c.name, c.ok, c.detail, c.severity))
         earlier = set()
         for e in entries[: announce["seq"]]:
