@@ -15,19 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_draws_cli import FakeClock, gongshi, new_task, write_task
+from test_draws_cli import gongshi, new_task, write_task
 
 from generator.protocol import snapshots
 from generator.protocol.errors import ProtocolError
 
 STORE = Path("draws/snapshots.d")
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr("generator.draws.workspace.system_clock", fake)
-    return fake
 
 
 def store_files(data: Path) -> dict[str, int]:
