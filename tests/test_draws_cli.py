@@ -157,7 +157,10 @@ def test_commit_draw_reassign_reveal_publish_verify(demo_copy, capsys, clock, pr
     assert {"code.txt", "listing.csv", "listing-0.csv", "listing-1.csv", "cutoffs.csv",
             "exclusions.csv"} <= {p.name for p in public.iterdir()}
     if protocol == 2:  # recusals only of the selected enterprises; the display file bound
-        assert all(not row[5] for row in parse_csv("roster.csv", (public / "roster.csv").read_bytes()))
+        announce = next(json.loads(line) for line in log_lines(demo)
+                        if f'"task":"{NEW}"'.encode() in line and b'"type":"announce"' in line)
+        roster = task_inputs(demo.data, announce, {})["roster.csv"]  # from the snapshot store
+        assert all(not row[5] for row in parse_csv("roster.csv", roster))
         rows = parse_csv("recusals-selected.csv", (public / "recusals-selected.csv").read_bytes())
         assert sorted(r[0] for r in rows) == sorted(after)
         assert b"people_sha256" in log_lines(demo)[-1]
