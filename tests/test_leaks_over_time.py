@@ -36,7 +36,8 @@ SECRETS = ROOT / "secrets"
 DATES = [dt.date(2023, 4, 1), dt.date(2023, 5, 10), dt.date(2023, 6, 1), dt.date(2023, 8, 1),
          dt.date(2023, 10, 1), dt.date(2023, 12, 29)]
 BEIJING = dt.timezone(dt.timedelta(hours=8))
-CODES_ALLOWED = re.compile(r"^draws/[^/]+/(directory|roster|experts|exclusions)\.csv$")
+CODES_ALLOWED = re.compile(r"^draws/([^/]+/(directory|roster|experts|exclusions)\.csv"
+                           r"|snapshots\.d/[0-9a-f]{64}\.(csv|patch))$")
 ID_CARD = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
                      r"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
 PHONE = re.compile(r"(?<![0-9A-Za-z.])1[3-9][0-9]{9}(?![0-9A-Za-z])")
