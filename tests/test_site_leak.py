@@ -51,3 +51,16 @@ def test_cli_prints_the_leaks_in_chinese(monkeypatch, capsys, tmp_path):
     assert "[泄露] 文件" in err and "「抽查任务」" in err
     assert "泄露检查未通过" in err and "站点未发布" in err
     assert not (tmp_path / "s").exists()
+
+
+def test_embargoed_codes_and_names_are_found_however_spaced_or_written():
+    """The normaliser in front of the embargo: spaces, dots, dashes, full-width and zero-width
+    characters put into a code or a name do not hide it (codes stay allowed in snapshots)."""
+    code = "91410381MA00000015"
+    s = Scanner({"未公示的抽取名单代码": {code}, "未公示企业名称": {"示例区华兴商贸有限公司"},
+                 "未公示的抽取名单企业名称": {"示例区华兴商贸有限公司"}})
+    for text in ("<td>９１４１ ０３８１-ＭＡ００ ０００ ０１５</td>", "代码 9141.0381.MA00.0000.15",
+                 "<p>示例区 华兴\u200b商贸·有限公司</p>"):
+        assert s.scan_text("tasks/x/index.html", text), text
+    assert not s.scan_bytes("draws/t/directory.csv", "９１４１ ０３８１ＭＡ０００００１５\n".encode())
+    assert not s.scan_text("a.html", "<td>9141 0381</td><td>MA00000016</td>")
