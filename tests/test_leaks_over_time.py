@@ -164,7 +164,8 @@ def readable(rel: str, data: bytes) -> str:
         data = gzip.decompress(data)
     text = data.decode("utf-8", "replace")
     if rel.endswith(".html"):
-        return text + "\n" + html.unescape(TAGS.sub("", text))
+        # a tag ends a text node: cells of a table row are separate values, not one number
+        return text + "\n" + html.unescape(TAGS.sub(" ", text))
     if rel.endswith(".json"):
         try:
             return text + "\n" + "\n".join(_strings(json.loads(data)))
