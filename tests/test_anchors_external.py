@@ -303,3 +303,24 @@ def test_anchor_command_checks_the_token_before_recording(demo_copy, tmp_path, c
     record = read_record(data)
     status = anchor_status(record.log_files, record.entries[seq])
     assert status.proven, status
+
+
+def test_anchor_command_records_a_witness_cosignature(demo_copy, tmp_path, capsys):
+    data = demo_copy.data
+    record = read_record(data)
+    announce = [e for e in record.entries if e["type"] == "announce"][1]
+    seq = announce["seq"]
+    (data / "log" / "anchors" / f"{seq}.json").unlink()
+    key, witness = _witness()
+    when = dt.datetime.fromisoformat(announce["time"].replace("Z", "+00:00"))
+    note = tmp_path / "cosigned"
+    note.write_bytes(_cosigned((data / "log" / "checkpoints" / str(seq + 1)).read_bytes(),
+                               key, witness, when))
+    where = ["--data", str(data), "--secrets", str(demo_copy.secrets)]
+    argv = ["anchor", str(seq), "--kind", "cosignature", "--file", str(note), *where]
+    assert main(argv) == 1  # the witness key is not published yet
+    assert "没有公布见证人公钥" in capsys.readouterr().err
+    (data / "log" / "witnesses.pub").write_text(witness.text() + "\n")
+    assert main(argv) == 0, capsys.readouterr().err
+    record = read_record(data)
+    assert anchor_status(record.log_files, record.entries[seq]).proven

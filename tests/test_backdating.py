@@ -94,5 +94,7 @@ def test_task_page_shows_the_unproven_announcement(attacked, tmp_path):
     assert "公告时间未经外部证明" in late and "不早于最早的随机源开奖时间" in late
     honest = (site / "tasks" / HONEST / "index.html").read_text(encoding="utf-8")
     assert "公告时间已经外部证明" in honest and "公告时间未经外部证明" not in honest
+    log_page = (site / "log" / "index.html").read_text(encoding="utf-8")
+    assert "公告时间未经外部证明" in log_page and "公告时间已经外部证明" in log_page
     index = (site / "draws" / "index.json").read_text(encoding="utf-8")
     assert '"proven":false' in index.replace(" ", "") and '"proven":true' in index.replace(" ", "")
