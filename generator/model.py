@@ -55,6 +55,8 @@ class Term:
     label: str
     parent: str | None = None  # hierarchical vocabularies (result block C): parent code
     note: str = ""
+    same_as: str | None = None  # a variant wording of this code's value (counted once)
+    platform: str = ""  # the national platform's code for the value, when known
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,11 @@ class Vocabulary:
     def label(self, code: str) -> str:
         term = self.by_code().get(code)
         return term.label if term else code
+
+    def canonical(self, code: str) -> str:
+        """The value a variant wording stands for (统计时同义取值只算一次)."""
+        term = self.by_code().get(code)
+        return term.same_as if term and term.same_as else code
 
 
 @dataclass(frozen=True)

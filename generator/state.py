@@ -235,8 +235,9 @@ def _commitment_overdue(task: Task, entries: TaskEntries, ctx, deadline_workdays
 def public_view(model, data_dir, as_of: dt.date, record=None):
     """What the site may show as of ``as_of`` (a ``generator.site.view.PublicView``)."""
     from .checks.deadlines import publication_status
-    from .draws.record import log_prefix_files, read_record
-    from .site.view import Embargo, Publication, PublicView, TaskView
+    from .draws.record import log_prefix_files, read_record, stored_inputs
+    from .protocol.snapshots import STORE
+    from .site.view import Embargo, Publication, PublicView, StoredFile, TaskView
     from .tlog.anchors import AnchorContext, anchor_status
     from .verifier.bundle import build_verify_py
 
@@ -254,6 +255,7 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
     embargo_ids: set[str] = set()
     public_ids: set[str] = set()
     secrets: set[str] = set()
+    snapshots: dict[str, bytes] = {}
     for task in model.tasks:
         entries = by_task[task.id]
         bundle = record.bundles.get(task.id, {})
@@ -263,6 +265,13 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
         # DESIGN §2: before its announcement a task publishes nothing unless its plan entry is
         # public (计划公开), and then only the plan's fields.
         planned = state is TaskState.PLANNED
+        stored = {}  # inputs kept once in the snapshot store: public from the announcement on
+        if entries.announce is not None and not planned:
+            for name, (sha, rows, store_files) in stored_inputs(record, entries.announce, bundle).items():
+                paths = tuple(f"{STORE}/{f}" for f in store_files)
+                stored[name] = StoredFile(name, sha, rows, paths)
+                for f, path in zip(store_files, paths, strict=True):
+                    snapshots[path] = record.snapshots[f]
         published = state is TaskState.PUBLISHED
         listing = _listing_rows(files["listing.csv"]) if published and "listing.csv" in files else None
         if published and listing is None and "selected.csv" in files:  # audit mode
@@ -283,7 +292,7 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
                 announce=entries.announce, draw=entries.draw, reveal=entries.reveal,
                 publish=entries.publish, cancel=entries.cancel, publishes=entries.publishes,
                 reassign=entries.reassigns, audit=entries.audits,
-                files=files, strata=_strata_views(task, entries, files),
+                files=files, stored=stored, strata=_strata_views(task, entries, files),
                 listing=listing, results=results,
                 deadline=status.deadline,
                 publication=Publication(status.kind, status.deadline, status.published, status.workdays_late),
@@ -319,6 +328,7 @@ def public_view(model, data_dir, as_of: dt.date, record=None):
         as_of=as_of,
         tasks=tuple(views),
         log_files=log_files,
+        snapshots=snapshots,
         verify_py=build_verify_py(),
         embargo=Embargo(frozenset(embargo_codes), frozenset(names), frozenset(secrets)),
     )

@@ -149,6 +149,8 @@ def test_verify_before_audit_passes_with_a_warning(folder, capsys):
     assert code == 0, out
     assert "strata.N_before.S1" in out and "strata.N_before.risk" in out
     assert "[警告] 任务 2024-A1 audit.present" in out
+    # protocol 2 (the task file names no version): the public proves the groups' recusal rows
+    assert "[通过] 任务 2024-A1 recusals-selected.proofs" in out
 
 
 def test_export_audit_and_verify(folder, capsys):
@@ -161,6 +163,7 @@ def test_export_audit_and_verify(folder, capsys):
     code, out = _verify(export, TASK, capsys=capsys)  # the auditors' full view
     assert code == 0, out
     assert "selected.csv 与最后一份清单 一致" in out and "H(code) 与公告条目的承诺 一致" in out
+    assert "[通过] 任务 2024-A1 recusals.root" in out  # the auditors hold the whole commitment
     # inside the data folder is refused: the code would reach the site
     assert main(["audit-export", TASK, "--to", str(data / "x"), "--data", str(data), "--secrets", str(secrets)]) == 1
 

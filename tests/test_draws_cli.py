@@ -9,6 +9,7 @@ code an office runs. The final ``gongshi verify`` runs as a real subprocess.
 from __future__ import annotations
 
 import copy
+import json
 import re
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 import yaml
 
 from generator.cli import main
+from generator.draws.snapshots import task_inputs
 from generator.protocol.canonical import parse_csv
 from generator.protocol.listing import parse_listing
 
@@ -85,9 +87,16 @@ def write_results(demo, task_id: str, codes: list[str]) -> None:
     (demo.data / "results" / f"{task_id}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def announced_directory(demo, task_id: str = "2023-07") -> bytes:
+    """The task's directory.csv, from the snapshot store by its announced hash."""
+    announce = next(json.loads(line) for line in log_lines(demo)
+                    if f'"task":"{task_id}"'.encode() in line and b'"type":"announce"' in line)
+    return task_inputs(demo.data, announce, {})["directory.csv"]
+
+
 def population_counts(demo, column: int) -> Counter:
     """Members of 2023-07's population (存续, registered before 2022) by a directory column."""
-    rows = parse_csv("directory.csv", (demo.data / "draws" / "2023-07" / "directory.csv").read_bytes())
+    rows = parse_csv("directory.csv", announced_directory(demo))
     return Counter(r[column] for r in rows if r[6] == "存续" and r[5] < "2022-01-01")
 
 
@@ -148,7 +157,10 @@ def test_commit_draw_reassign_reveal_publish_verify(demo_copy, capsys, clock, pr
     assert {"code.txt", "listing.csv", "listing-0.csv", "listing-1.csv", "cutoffs.csv",
             "exclusions.csv"} <= {p.name for p in public.iterdir()}
     if protocol == 2:  # recusals only of the selected enterprises; the display file bound
-        assert all(not row[5] for row in parse_csv("roster.csv", (public / "roster.csv").read_bytes()))
+        announce = next(json.loads(line) for line in log_lines(demo)
+                        if f'"task":"{NEW}"'.encode() in line and b'"type":"announce"' in line)
+        roster = task_inputs(demo.data, announce, {})["roster.csv"]  # from the snapshot store
+        assert all(not row[5] for row in parse_csv("roster.csv", roster))
         rows = parse_csv("recusals-selected.csv", (public / "recusals-selected.csv").read_bytes())
         assert sorted(r[0] for r in rows) == sorted(after)
         assert b"people_sha256" in log_lines(demo)[-1]
@@ -193,7 +205,7 @@ def test_commit_refusals(demo_copy, capsys, clock):
     by_industry = population_counts(demo, 2)
     small, size = min(((k, v) for k, v in by_industry.items() if v), key=lambda kv: kv[1])
     unit_counts = Counter(
-        r[4] for r in parse_csv("directory.csv", (demo.data / "draws/2023-07/directory.csv").read_bytes())
+        r[4] for r in parse_csv("directory.csv", announced_directory(demo))
         if r[2] == small and r[6] == "存续" and r[5] < "2022-01-01")
     unit, members = unit_counts.most_common(1)[0]
     assert 0 < members < 20, (small, size, members)

@@ -11,7 +11,14 @@ import subprocess
 import sys
 
 import yaml
-from test_draws_cli import base_task, gongshi, log_lines, refused, write_results  # noqa: F401
+from test_draws_cli import (  # noqa: F401
+    announced_directory,
+    base_task,
+    gongshi,
+    log_lines,
+    refused,
+    write_results,
+)
 
 TASK = "2024-P1"
 
@@ -31,7 +38,7 @@ def platform_task(demo) -> dict:
 def setup(demo, n: int = 4) -> list[str]:
     path = demo.data / "tasks" / f"{TASK}.yaml"
     path.write_text(yaml.safe_dump(platform_task(demo), allow_unicode=True, sort_keys=False), encoding="utf-8")
-    rows = (demo.data / "draws" / "2023-07" / "directory.csv").read_text(encoding="utf-8").splitlines()[1:]
+    rows = announced_directory(demo).decode("utf-8").splitlines()[1:]
     return [r.split(",")[0] for r in rows[:n]]
 
 

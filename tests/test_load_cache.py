@@ -215,6 +215,11 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple, Pat
     return root, load_model(root), base / "cache"
 
 
+def _count(root: Path, folder: str) -> int:
+    """The demo's task or results files (each is loaded once)."""
+    return sum(1 for p in (root / folder).iterdir() if p.is_file())
+
+
 def test_vocabularies_and_units_are_dependencies(tmp_path, monkeypatch):
     root, cache = _copy_data(tmp_path / "data"), tmp_path / "cache"
     task = root / "tasks" / "2023-01.yaml"  # the department written as the unit's name
@@ -228,21 +233,22 @@ def test_vocabularies_and_units_are_dependencies(tmp_path, monkeypatch):
     assert fresh[0].task("2023-01").department == "信用监管科"  # no longer a unit's name
     counted = _Counted(monkeypatch)
     _same(load_model(root, cache_dir=cache), fresh)
-    assert len(counted.calls["tasks"]) == 7 and counted.calls["results"] == []
+    assert len(counted.calls["tasks"]) == _count(root, "tasks") and counted.calls["results"] == []
     vocab = root / "vocab"  # other codes for the same wordings
     vocab.mkdir()
     for name, old, new in (("methods", "代码: onsite,", "代码: site,"),
                            ("results", '代码: "1", 名称: 未发现问题', "代码: ok, 名称: 未发现问题")):
         text = (VOCAB / f"{name}.yaml").read_text(encoding="utf-8")
         assert old in text
-        (vocab / f"{name}.yaml").write_text(text.replace(old, new), encoding="utf-8")
+        text = text.replace(old, new).replace('同义: "1"', "同义: ok")  # its variants follow it
+        (vocab / f"{name}.yaml").write_text(text, encoding="utf-8")
     fresh = load_model(root)
     assert all(f.file.startswith("roster/") for f in fresh[1])  # the roster names units too
     assert "site" in fresh[0].task("2023-01").methods
     assert ("ok",) in {r.results for r in fresh[0].results["2023-01"]}
     counted.calls = {"directory": [], "tasks": [], "results": []}
     got = load_model(root, cache_dir=cache)
-    assert len(counted.calls["tasks"]) == 7 and len(counted.calls["results"]) == 4
+    assert len(counted.calls["tasks"]) == _count(root, "tasks") and len(counted.calls["results"]) == _count(root, "results")
     _same(got, fresh)
 
 
@@ -268,7 +274,7 @@ def test_corrupt_cache_file_is_ignored_and_rewritten(pristine, tmp_path, monkeyp
         path.write_bytes(data)
     counted = _Counted(monkeypatch)
     _same(load_model(root, cache_dir=cache), fresh)
-    assert counted.calls["directory"] == ["directory"] and len(counted.calls["results"]) == 4
+    assert counted.calls["directory"] == ["directory"] and len(counted.calls["results"]) == _count(root, "results")
     counted.forbid = True  # rewritten: the next load is served from the cache
     _same(load_model(root, cache_dir=cache), fresh)
 
@@ -291,7 +297,7 @@ def test_other_code_digest_invalidates(pristine, tmp_path, monkeypatch):
     counted = _Counted(monkeypatch)
     got = load_model(root, cache_dir=cache)
     assert counted.calls["directory"] == ["directory"]
-    assert len(counted.calls["tasks"]) == 7 and len(counted.calls["results"]) == 4
+    assert len(counted.calls["tasks"]) == _count(root, "tasks") and len(counted.calls["results"]) == _count(root, "results")
     _same(got, fresh)
     assert got[0].enterprises.digest != before  # the digest names the code
 
@@ -299,13 +305,14 @@ def test_other_code_digest_invalidates(pristine, tmp_path, monkeypatch):
 def test_entries_not_used_are_dropped(tmp_path):
     root, cache = _copy_data(tmp_path / "data"), tmp_path / "cache"
     _warm(root, cache)
-    assert len(LoadCache(cache)._read("results")) == 4
-    assert len(LoadCache(cache)._read("tasks")) == 7
+    n_results, n_tasks = _count(root, "results"), _count(root, "tasks")
+    assert len(LoadCache(cache)._read("results")) == n_results
+    assert len(LoadCache(cache)._read("tasks")) == n_tasks
     (root / "results" / "2023-05.csv").unlink()
     (root / "tasks" / "2023-07.yaml").unlink()
     _same(load_model(root, cache_dir=cache), load_model(root))
-    assert len(LoadCache(cache)._read("results")) == 3
-    assert len(LoadCache(cache)._read("tasks")) == 6
+    assert len(LoadCache(cache)._read("results")) == n_results - 1
+    assert len(LoadCache(cache)._read("tasks")) == n_tasks - 1
     shutil.rmtree(root / "results")
     load_model(root, cache_dir=cache)
     assert not (cache / "results.pickle").exists()

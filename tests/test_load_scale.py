@@ -280,7 +280,7 @@ from generator.load.base import LoadContext
 from generator.load.directory import load_directory
 from generator.load.portal import load_portal
 root = Path(sys.argv[1])
-write_synthetic(root, directory=200_000, inspected=100, tasks=1, years=1)
+write_synthetic(root, directory=200_000, inspected=100, tasks=1, years=1, replay=False)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 ctx = LoadContext(root)
 portal = load_portal(ctx)

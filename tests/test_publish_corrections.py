@@ -38,6 +38,7 @@ def test_publish_unchanged_is_a_noop_and_a_correction_keeps_the_verdict(demo_cop
     demo = demo_copy
     log = demo.data / "log" / "draws.jsonl"
     before_log = log.read_bytes()
+    published = (demo.data / "draws" / TASK / "results.csv").read_bytes()
     site1 = build_site(str(demo.data), AS_OF, tmp_path / "site1")
     hashes1 = tree_hashes(site1)
 
@@ -56,7 +57,10 @@ def test_publish_unchanged_is_a_noop_and_a_correction_keeps_the_verdict(demo_cop
 
     code, _out, err = run(capsys, demo, "publish", TASK, "--correction", "   ")
     assert code == 1 and "须写明原因" in err
+    code, _out, err = run(capsys, demo, "publish", TASK, "--correction", "企业负责人电话 13912345678 告知有误")
+    assert code == 1 and "--correction" in err
     assert log.read_bytes() == before_log
+    assert (demo.data / "draws" / TASK / "results.csv").read_bytes() == published
 
     monkeypatch.setattr("generator.draws.workspace.system_clock",
                         lambda: dt.datetime(2023, 12, 28, 2, 0, tzinfo=dt.UTC))

@@ -41,7 +41,7 @@ def test_published_verify_py_and_gongshi_verify_agree_on_the_built_site(site: Pa
 
 def test_site_verify_covers_every_published_task(site: Path):
     out = run([sys.executable, "-m", "generator", "verify", "--site", str(site)]).stdout
-    for task_dir in (p for p in (site / "draws").iterdir() if p.is_dir()):
+    for task_dir in (p for p in (site / "draws").iterdir() if p.is_dir() and p.name != "snapshots.d"):
         assert f"任务 {task_dir.name} " in out
 
 

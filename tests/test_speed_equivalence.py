@@ -49,7 +49,9 @@ def _reference_stats(model: Model, view: v.PublicView) -> stats.Stats:
                 by_unit[labels.unit_name(model, ent.unit)] += 1
                 by_industry[ent.industry] += 1
             by_year[str(tv.task.year)] += 1
-            by_result.update(model.vocab.results.label(c) for c in r.results)
+            # a value counts once per result, its variant wordings with it (vocabulary 同义)
+            by_result.update(model.vocab.results.label(c)
+                             for c in {model.vocab.results.canonical(c) for c in r.results})
     kinds = Counter(tv.publication.kind for tv in view.tasks)
     order = stats._sorted
     return stats.Stats(

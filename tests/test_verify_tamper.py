@@ -271,14 +271,27 @@ def _file_case(task: str, name: str, any_of: tuple[str, ...], pos: int | None = 
                 (Expect(f"任务 {task}", any_of),))
 
 
+def _stored_case(task: str, name: str, pos: int | None = None) -> Case:
+    """A byte of the snapshot-store file that holds ``task``'s input ``name`` flipped."""
+
+    def mutate(root: Path) -> None:
+        entries = [json.loads(line) for line in _lines(root)]
+        announce = next(e for e in entries if e["task"] == task and e["type"] == "announce")
+        sha = announce["inputs"][name]["sha256"]
+        flip_byte(Path("draws/snapshots.d") / f"{sha}.csv", pos)(root)
+
+    label = f"{task}-stored-{name}" + ("" if pos is None else f"@{pos}")
+    return Case(label, mutate, (task,), (Expect(f"任务 {task}", (name,)),))
+
+
 @pytest.mark.parametrize("group", ["inputs", "reveal"])
 def test_changes_to_a_task_bundle_are_detected(group, demo_master, verify_py, tmp_path):
     if group == "inputs":  # published at announcement
         cases = [
-            _file_case("2023-02", "directory.csv", ("directory.csv",)),
-            _file_case("2023-02", "directory.csv", ("directory.csv",), pos=-1),  # the last LF
-            _file_case("2023-05", "roster.csv", ("roster.csv",)),
-            _file_case("2023-01", "experts.csv", ("experts.csv",)),
+            _stored_case("2023-02", "directory.csv"),
+            _stored_case("2023-02", "directory.csv", pos=-1),  # the last LF
+            _stored_case("2023-05", "roster.csv"),
+            _stored_case("2023-01", "experts.csv"),
             _file_case("2023-01", "params.json", ("params.json",)),
             _file_case("2023-07", "params.json", ("params.json",), pos=3),
             _file_case("2023-01", "sources.json", ("sources", "key_string")),

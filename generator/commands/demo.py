@@ -1,13 +1,15 @@
 """``gongshi demo``: write the demo data or synthetic scale data into a folder.
 
     gongshi demo --out DIR                       the 示例区 district (same bytes as data/)
-    gongshi demo --out DIR --scale city          500,000 enterprises, 500 tasks, 50,000 results
+    gongshi demo --out DIR --scale city          500,000 enterprises, 500 tasks, 50,000 results (2023)
     gongshi demo --out DIR --scale province      5,000,000 enterprises, 5,000 tasks, 500,000 results
-    gongshi demo --out DIR --directory 2000 --inspected 200 --tasks 5 [--years 2] [--seed 7]
+    gongshi demo --out DIR --directory 20000 --inspected 400 --tasks 8 [--years 2] [--seed 7]
 
 The knobs override the scale's figures (city's when the scale is district); any knob makes the
 output synthetic. The district demo writes office files only: results, the draw log and the draw
-material come from replaying the schedule (generator.demo.schedule).
+material come from replaying the schedule (generator.demo.schedule). Synthetic data runs every
+task through the draw engine on a replayed clock (generator.demo.scale_replay); its demo secrets
+go to ``DIR-secrets`` beside DIR.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def register(subparsers) -> None:
     p.add_argument("--directory", type=int, metavar="N", help="名录库企业数")
     p.add_argument("--inspected", type=int, metavar="M", help="被检查企业总数（全部任务的结果行数）")
     p.add_argument("--tasks", type=int, metavar="T", help="任务数")
-    p.add_argument("--years", type=int, metavar="Y", help="任务分布的年数（截至 2023 年）")
+    p.add_argument("--years", type=int, metavar="Y", help="任务分布的年数（截至 2023 年，默认 1）")
     p.add_argument("--seed", type=int, metavar="S", help="随机种子（默认固定）")
     p.set_defaults(func=run)
 
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         print("gongshi demo：参数错误：需要 --out 目录（或 --try 目录）", file=sys.stderr)
         return 2
     from ..demo import DEMO_SEED, write_office_files
-    from ..demo.synthetic import SCALES, write_synthetic
+    from ..demo.synthetic import SCALES, secrets_dir_for, write_synthetic
 
     knobs = {k: getattr(args, k) for k in ("directory", "inspected", "tasks", "years")}
     started = time.monotonic()
@@ -64,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"已写入合成数据：{args.out}：企业 {summary.directory:,} 户，任务 {summary.tasks:,} 个，"
         f"检查结果 {summary.inspected:,} 条，市场监管所 {summary.stations} 个，"
-        f"检查人员 {summary.inspectors} 人，用时 {time.monotonic() - started:.1f} 秒。"
+        f"检查人员 {summary.inspectors} 人；每个任务均已经抽取引擎公告、抽取、揭示和公示"
+        f"（示例秘密目录 {secrets_dir_for(args.out)}），用时 {time.monotonic() - started:.1f} 秒。"
     )
     return 0
 

@@ -1,15 +1,16 @@
-"""Synthetic scale data: a city (500,000 enterprises) or a province (5,000,000).
+"""Synthetic scale data: a city year (500,000 enterprises) or a province year (5,000,000).
 
 Built for benchmarks and load tests, not for reading. Every row is a pure function of
 ``(seed, row index)`` (splitmix64), so the directory is written streaming, in chunks, without
-holding it in memory, and a task's results can name any row without re-reading the file.
-Codes are unique by construction: the 8-digit 主体标识码 body is ``(i·A + B) mod 10^8`` with
-``A`` coprime to 10, then the GB 11714 and GB 32100 check characters are added from small
-precomputed tables.
+holding it in memory, and new registrations can be written later in the year. Codes are unique
+by construction: the 8-digit 主体标识码 body is ``(i·A + B) mod 10^8`` with ``A`` coprime to 10,
+then the GB 11714 and GB 32100 check characters are added from small precomputed tables.
 
-Tasks are written as completed with ``完成日期`` and a results file listing a precomputed
-selection (a uniform sample of the directory); no draw is run (the lead decides whether scale
-builds replay draws). Files are plain UTF-8 CSV for speed.
+The office files (portal, items, directory, roster, tasks) are written first; then every task
+runs through the real draw engine (:mod:`generator.demo.scale_replay`): commit, draw, results
+written from the drawn listing, reveal, publish, with the draw log's times from a fixed
+replayed clock, as the small demo does. Each task draws from one 市场监管所's enterprises.
+Files are plain UTF-8 CSV for speed.
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ from .district import (
     ZIHAO_CHARS,
 )
 from .files import csv_bytes, write_bytes, yaml_bytes
-from .results import CORRECTED_C, OUTCOMES, PROFILES, RESULTS_HEADER
 
 M64 = (1 << 64) - 1
 _A = 48_271  # coprime to 10: i -> (i·A + B) mod 10^8 is a bijection
 _B = 12_345_678
 _ORG_W = (3, 7, 9, 10, 5, 8, 4, 2)
 _CHUNK = 50_000
+DIRECTORY_HEADER = ("统一社会信用代码,企业名称,市场主体类型,行业,行业风险等级,所属监管所,成立日期,登记状态,住所,"
+                    "信用风险分类\n")
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,44 @@ class Scale:
 
 
 SCALES = {
-    "city": Scale(500_000, 50_000, 500, 3),
-    "province": Scale(5_000_000, 500_000, 5_000, 5),
+    "city": Scale(500_000, 50_000, 500, 1),
+    "province": Scale(5_000_000, 500_000, 5_000, 1),
 }
+
+
+@dataclass(frozen=True)
+class TaskPlan:
+    id: str
+    announce: dt.date
+    end: dt.date  # 检查结束 = 完成日期
+    seed: int  # of its results
+
+
+@dataclass(frozen=True)
+class Registration:
+    """New enterprises registered on ``day``: rows ``start … start + count`` of the directory,
+    written as ``directory/registered-<day>.csv`` on that day of the replay."""
+
+    day: dt.date
+    start: int
+    count: int
+
+
+def secrets_dir_for(root: Path) -> Path:
+    """The synthetic data's secrets folder: ``<folder>-secrets`` beside it (never a neighbour's
+    ``secrets/``; the demo's secrets are derived from a fixed seed, not secret)."""
+    root = Path(root).resolve()
+    return root.parent / f"{root.name}-secrets"
+
+
+def write_rows(path: Path, rows: _Rows, start: int, stop: int) -> None:
+    """Directory rows ``start … stop`` as a UTF-8 CSV file with the directory header."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(DIRECTORY_HEADER)
+        for chunk in range(start, stop, _CHUNK):
+            fh.write("\n".join(rows.row(i)[2] for i in range(chunk, min(stop, chunk + _CHUNK))))
+            fh.write("\n")
 
 
 @dataclass(frozen=True)
@@ -156,14 +193,14 @@ def _stations(n: int) -> list[tuple[str, str]]:
     return [(f"s{k:04d}", f"第{k:04d}") for k in range(1, n + 1)]
 
 
-def _task_yaml(task_id: str, year: int, announce: dt.date, count: int, end: dt.date) -> str:
+def _task_yaml(task_id: str, year: int, announce: dt.date, count: int, end: dt.date, unit: str) -> str:
     src = announce + dt.timedelta(days=3)
     items = ("SX01", "SX02", "SX03") if int(task_id[-4:]) % 2 else ("SX09", "SX10")
     return (
         f"编号: {task_id}\n名称: {year}年度合成抽查任务{task_id}\n年度: {year}\n发起科室: xinyong\n"
         f"抽查事项: [{', '.join(items)}]\n抽查类型: 不定向\n模式: 公开\n"
-        "抽取范围:\n- {列: status, 条件: eq, 值: 存续}\n"
-        f"分层:\n- 名称: 全部市场主体\n  条件:\n  - {{列: status, 条件: eq, 值: 存续}}\n  数量: {count}\n"
+        f"抽取范围:\n- {{列: status, 条件: eq, 值: 存续}}\n- {{列: unit, 条件: eq, 值: {unit}}}\n"
+        f"分层:\n- 名称: 辖区市场主体\n  条件:\n  - {{列: status, 条件: eq, 值: 存续}}\n  数量: {count}\n"
         "检查人员: {抽取方式: 全局内随机, 每组人数: 2}\n检查方式: [书面检查, 现场检查]\n"
         f"公告日期: {announce}\n检查开始: {announce + dt.timedelta(days=10)}\n"
         f"检查结束: {end}\n完成日期: {end}\n随机源:\n"
@@ -176,7 +213,8 @@ def _task_yaml(task_id: str, year: int, announce: dt.date, count: int, end: dt.d
         f"- {{名称: 中国体育彩票排列5, 玩法: pl5, 期号: '{year}{src.timetuple().tm_yday:03d}', "
         f"开奖时间: '{src}T21:25:00+08:00', 取数: 开奖号码5位, 个数: 5, 有序: true, "
         "备用规则: 取下一期, 网址: 'https://www.lottery.gov.cn/kj/kjlb.html?plw'}\n"
-        "哈希链长度: 1\n协议版本: 1\n说明: 合成规模数据（示例数据），抽取名单为预先生成，未经真实抽取。\n"
+        "哈希链长度: 1\n协议版本: 1\n"
+        "说明: 合成规模数据（示例数据）：按重放的时间经真实抽取引擎公告、抽取、揭示和公示。\n"
     )
 
 
@@ -185,12 +223,19 @@ def write_synthetic(
     directory: int,
     inspected: int,
     tasks: int,
-    years: int = 3,
+    years: int = 1,
     seed: int = 1,
+    secrets: str | Path | None = None,
+    replay: bool = True,
 ) -> Summary:
-    """Write a synthetic data folder: portal, items, directory, roster, tasks, results."""
+    """Write a synthetic data folder: the office files (portal, items, directory, roster,
+    tasks), then replay every task through the draw engine (log, draw material, results).
+    ``secrets``: the demo's secrets folder (default: :func:`secrets_dir_for`); ``replay=False``:
+    the office files only (no log, no results; for loader benchmarks)."""
     if directory < 100 or tasks < 1 or years < 1 or not 0 <= inspected <= directory:
         raise ValueError("要求：企业数 ≥ 100，任务数 ≥ 1，年数 ≥ 1，0 ≤ 被检查企业数 ≤ 企业数")
+    if directory > 100_000_000 - 100_000:
+        raise ValueError("企业数过大")
     if years > 2023 - 2004:
         raise ValueError("年数过大：任务须落在节假日数据覆盖的年份内（2004–2023 年）")
     root = Path(out)
@@ -215,15 +260,7 @@ def write_synthetic(
     write_bytes(root / "items.yaml", yaml_bytes([dict(i) for i in ITEMS]))
 
     # directory, streaming
-    path = root / "directory" / "enterprises.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    header = "统一社会信用代码,企业名称,市场主体类型,行业,行业风险等级,所属监管所,成立日期,登记状态,住所,信用风险分类\n"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        fh.write(header)
-        for start in range(0, directory, _CHUNK):
-            stop = min(directory, start + _CHUNK)
-            fh.write("\n".join(rows.row(i)[2] for i in range(start, stop)))
-            fh.write("\n")
+    write_rows(root / "directory" / "enterprises.csv", rows, 0, directory)
 
     # rosters: the district's HQ staff plus four inspectors per station
     rng = random.Random(seed)
@@ -242,12 +279,9 @@ def write_synthetic(
     ]
     write_bytes(root / "roster" / "experts.csv", csv_bytes(EXPERTS_HEADER, experts, "utf-8"))
 
-    # tasks and their results
+    # tasks: each over one station's enterprises; results come from the replayed draws
     per_year = -(-tasks // years)
-    weights = PROFILES["disclosure"]
-    outcomes = list(weights)
-    weight_list = [weights[o] for o in outcomes]
-    workdays: dict[tuple[dt.date, dt.date], list[dt.date]] = {}
+    plans = []
     for t in range(tasks):
         year = first_year + t // per_year
         j = t % per_year
@@ -257,24 +291,17 @@ def write_synthetic(
         while not chinese_calendar.is_workday(end):
             end += dt.timedelta(days=1)
         count = inspected // tasks + (1 if t < inspected % tasks else 0)
-        write_bytes(root / "tasks" / f"{task_id}.yaml", _task_yaml(task_id, year, announce, max(count, 1), end).encode())
-        trng = random.Random(seed * 1_000_003 + t)
-        picks = sorted(trng.sample(range(directory), count))
-        window = (announce + dt.timedelta(days=10), end)
-        if window not in workdays:
-            workdays[window] = [
-                d for d in (window[0] + dt.timedelta(days=k) for k in range((end - window[0]).days + 1))
-                if chinese_calendar.is_workday(d)
-            ]
-        days = workdays[window]
-        lines = []
-        for i in picks:
-            code, name, _line = rows.row(i)
-            outcome = trng.choices(outcomes, weights=weight_list, k=1)[0]
-            results, followups, notes = OUTCOMES[outcome]
-            if outcome == "corrected":
-                results = (CORRECTED_C,)
-            lines.append((code, name, trng.choice(days).isoformat(), "、".join(results),
-                          "、".join(followups), notes[0], end.isoformat()))
-        write_bytes(root / "results" / f"{task_id}.csv", csv_bytes(RESULTS_HEADER, lines, "utf-8"))
+        unit = stations[t % len(stations)][0]
+        write_bytes(root / "tasks" / f"{task_id}.yaml",
+                    _task_yaml(task_id, year, announce, max(count, 1), end, unit).encode())
+        plans.append(TaskPlan(task_id, announce, end, seed * 1_000_003 + t))
+    registrations = [
+        Registration(dt.date(year, month, 1), directory + k * (directory // 1000), directory // 1000)
+        for year in range(first_year, first_year + years) for k, month in enumerate((4, 7))
+    ] if directory >= 10_000 else []
+    from .scale_replay import replay_scale
+
+    if replay:
+        replay_scale(root, Path(secrets) if secrets else secrets_dir_for(root), plans, registrations,
+                     rows)
     return Summary(directory, inspected, tasks, n_stations, len(roster))

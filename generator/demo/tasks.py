@@ -168,6 +168,7 @@ class TaskPlan:
     imported: dt.datetime | None = None
     list_size: int = 0  # the imported list's number of enterprises
     plan_public: bool = False  # 计划公开: the plan's fields are public before the announcement
+    year: int = 2023  # 年度
     protocol: int = 1  # the draw protocol the task was announced under (1 or 2)
     reassign: tuple[tuple[dt.datetime, str], ...] = ()  # (time, reason) of each reassignment
 
@@ -175,7 +176,7 @@ class TaskPlan:
         doc: dict = {
             "编号": self.id,
             "名称": self.title,
-            "年度": 2023,
+            "年度": self.year,
             "发起科室": self.department,
             "抽查事项": list(self.items),
             "抽查类型": "定向" if self.directed else "不定向",
@@ -331,7 +332,8 @@ TASKS: tuple[TaskPlan, ...] = (
         results=True,
         state="published",
         on_time=False,
-        description="按行业定向抽取广告业和互联网服务企业，检查广告发布行为及企业网站公示信息。",
+        description="按行业定向抽取广告业和互联网服务企业，检查广告发布行为及企业网站公示信息。"
+        "结果逾期 11 个工作日公示：检查完成后，2 户企业的广告违法线索移送执法稽查部门核实，待核实结论一并公示。",
     ),
     TaskPlan(
         id="2023-03",
@@ -402,7 +404,7 @@ TASKS: tuple[TaskPlan, ...] = (
             {
                 "名称": "个体工商户",
                 "条件": [{"列": "type", "条件": "eq", "值": "个体工商户"}],
-                "比例": "3%",
+                "比例": "5%",
             },
         ),
         inspectors=_team("单一市场监管所随机"),
@@ -427,7 +429,7 @@ TASKS: tuple[TaskPlan, ...] = (
         items=("SX06", "SX07"),
         directed=True,
         population=(*POPULATION, {"列": "industry", "条件": "in", "值": ["批发业", "零售业"]}),
-        strata=(_industry("批发业", "5%"), _industry("零售业", "3%")),
+        strata=(_industry("批发业", "5%"), _industry("零售业", "5%")),
         inspectors=_team("全局内随机", 专家人数=1, 专家专长=["商品质量"]),
         methods=("现场检查", "委托专业机构检查"),
         announce=_bj("2023-11-06"),
@@ -442,7 +444,7 @@ TASKS: tuple[TaskPlan, ...] = (
     ),
     TaskPlan(
         id="2023-07",
-        title="2023年度登记信息及明码标价不定向抽查（年末批次）",
+        title="2024年度第一批登记信息及明码标价不定向抽查",
         department="xinyong",
         items=("SX01", "SX10"),
         directed=False,
@@ -450,7 +452,7 @@ TASKS: tuple[TaskPlan, ...] = (
         strata=(
             {**BY_RISK[0], "比例": "20%"},
             {**BY_RISK[1], "比例": "5%"},
-            {**BY_RISK[2], "比例": "3%"},
+            {**BY_RISK[2], "比例": "5%"},
         ),
         inspectors=_team("全局内随机"),
         methods=("现场检查", "网络检查"),
@@ -460,6 +462,7 @@ TASKS: tuple[TaskPlan, ...] = (
         sources=_sources("2024-01-02", "2024-01-03", "2024-01-03", "2024-01-03"),
         state="announced",
         plan_public=True,
+        year=2024,  # announced at the end of 2023, inspected in 2024: a 2024 task
         protocol=2,
         description="年末批次：2023年12月27日公告，以2024年1月2日、3日开奖的彩票号码为随机源，"
         "开奖后抽取。",

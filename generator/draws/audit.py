@@ -24,6 +24,7 @@ from ..tlog.entries import LogError
 from ..tlog.note import NoteError, parse_verifier_key
 from ..tlog.signer import Signer, load_signer
 from ..tlog.store import LogStore
+from . import snapshots as stored_snapshots
 from .commit import task_files
 from .logio import ensure_key
 from .reveal import listing_names
@@ -63,6 +64,7 @@ def audit_export(ws: Workspace, task_id: str, to_dir: str | Path) -> list[str]:
         )
     params, entries = _audit_task(ws, task_id)
     public, secret = ws.public_files(task_id), ws.secret_files(task_id)
+    public.update(stored_snapshots.task_inputs(ws.data_dir, entries.announce, public))
     files: dict[str, bytes] = {
         name: public[name] for name in (
             "params.json", "directory.csv", "roster.csv", "experts.csv", "sources.json",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from ..model import Model
-from ..protocol import engine
+from ..protocol import engine, snapshots
 from ..protocol import recusals as private
 from ..protocol.canonical import parse_csv, write_csv
 from ..protocol.derive import members
@@ -25,6 +25,7 @@ from ..protocol.tickets import hash_chain
 from ..state import BEIJING, entry_time
 from ..tlog.entries import format_time
 from . import inputs
+from . import snapshots as stored_snapshots
 from .freetext import params_free_text, refuse_personal
 from .logio import append_entry, ensure_key, exclusive
 from .workspace import DrawRefused, Workspace
@@ -39,11 +40,7 @@ def os_secret() -> bytes:
 
 def canonical_inputs(model: Model, audit: bool) -> dict[str, bytes]:
     files = {
-        "directory.csv": write_csv(
-            "directory.csv",
-            ((r["code"], r["type"], r["industry"], r["industry_risk"], r["unit"], r["registered"],
-              r["status"]) for r in inputs.directory_rows(model)),
-        ),
+        "directory.csv": inputs.directory_csv(model),
         "roster.csv": write_csv(
             "roster.csv",
             ((r["id"], r["unit"], r["qualified"], r["expertise"], r["cap"], r["recusals"])
@@ -94,8 +91,11 @@ def validate_params_of(task) -> list:
 
 
 @exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
-def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSource = os_secret) -> dict:
-    """Announce ``task_id``; returns the appended ``announce`` entry."""
+def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSource = os_secret,
+           inputs_of_model: dict[str, bytes] | None = None) -> dict:
+    """Announce ``task_id``; returns the appended ``announce`` entry. ``inputs_of_model``: the
+    model's :func:`canonical_inputs` when the caller already has them (the scale demo commits
+    hundreds of tasks over one model)."""
     task = model.task(task_id)
     if task is None:
         raise DrawRefused(f"找不到任务 {task_id}：data/tasks/ 中没有编号为 {task_id} 的任务文件。")
@@ -126,7 +126,10 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
         where = task.origin.file if task.origin else f"tasks/{task_id}"
         raise DrawRefused(f"任务文件 {where} 的内容不符合抽取协议的要求，请改正后再执行 gongshi check 和 commit：\n"
                           + "\n".join(f"- {str(p).removeprefix('params.json：')}" for p in problems or [exc])) from exc
-    files = canonical_inputs(model, audit=task.mode == "audit")
+    if inputs_of_model is None or task.mode == "audit":
+        files = canonical_inputs(model, audit=task.mode == "audit")
+    else:
+        files = dict(inputs_of_model)
     v2 = task.protocol == 2
     pairs = private.pairs_of(files) if v2 else {}
     if v2:  # protocol 2: the roster and experts are published without recusals (§12)
@@ -168,8 +171,8 @@ def commit(ws: Workspace, model: Model, task_id: str, secret_source: SecretSourc
     if recusals is not None:
         ws.write_secret(task_id, "recusals.csv", recusals)
     ws.write_public(task_id, "params.json", announcement.params_bytes)
-    for name in ("directory.csv", "roster.csv", "experts.csv"):
-        ws.write_public(task_id, name, files[name])
+    for name in snapshots.FILES:  # stored once, by hash (protocol.snapshots)
+        stored_snapshots.store(ws.data_dir, entries, name, files[name])
     return append_entry(ws, announce_fields(task, announcement, commitment, params), now)
 
 
@@ -221,8 +224,14 @@ def task_files(ws: Workspace, task_id: str) -> tuple[dict, dict[str, bytes], byt
     if "params.json" not in public:
         raise DrawRefused(f"任务 {task_id} 尚未公告（没有 data/draws/{task_id}/params.json）。")
     params = json.loads(public["params.json"])
-    files: Mapping[str, bytes] = {n: public[n] for n in ("directory.csv", "roster.csv", "experts.csv")}
-    files = dict(files)
+    stored = stored_snapshots.task_inputs(ws.data_dir, ws.task_entries(task_id).announce, public)
+    try:
+        files: dict[str, bytes] = {n: public.get(n) or stored[n] for n in snapshots.FILES}
+    except KeyError as exc:
+        raise DrawRefused(
+            f"找不到任务 {task_id} 公告时的 {exc.args[0]}（data/draws/{task_id}/ 和快照库 "
+            f"data/{snapshots.STORE}/ 中都没有）。"
+        ) from exc
     if "risk.csv" in secret:
         files["risk.csv"] = secret["risk.csv"]
     if params.get("protocol") == "gongshi-draw/2":

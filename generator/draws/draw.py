@@ -23,7 +23,10 @@ def parse_source_args(values: list[str]) -> list[list[str]]:
 
 
 @exclusive  # holds the log lock from the checks to the append (see logio.exclusive)
-def draw(ws: Workspace, task_id: str, numbers: list[list[str]], issues_used: list[str] | None = None) -> dict:
+def draw(ws: Workspace, task_id: str, numbers: list[list[str]], issues_used: list[str] | None = None,
+         workers: int | None = None) -> dict:
+    """Draw ``task_id``; ``workers``: processes for the draw (default all cores; 1: the engine
+    in this process, e.g. the scale demo, whose engine remembers the commit's scan)."""
     entries = ws.task_entries(task_id)
     if entries.announce is None:
         raise DrawRefused(f"任务 {task_id} 尚未公告，请先执行 gongshi commit {task_id}。")
@@ -48,7 +51,7 @@ def draw(ws: Workspace, task_id: str, numbers: list[list[str]], issues_used: lis
     _commitment, code = hash_chain(secret, params["n"])
     try:
         # engine.draw on all cores, byte for byte (small directories and anything unusual: the engine)
-        outcome = parallel_draw(params, files, exclusions, code, numbers)
+        outcome = parallel_draw(params, files, exclusions, code, numbers, workers=workers)
     except ProtocolError as exc:
         raise DrawRefused(f"随机源号码有误：{exc}") from exc
 

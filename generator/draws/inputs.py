@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Condition, Model, Source, StratumRule, Task
+from ..protocol.canonical import SCHEMAS, format_field, header, write_csv
+from ..protocol.encoding import is_uscc
 
 
 def _condition(c: Condition) -> dict:
@@ -68,6 +70,43 @@ def params_from_task(task: Task) -> dict:
         "n": task.n,
         "protocol": f"gongshi-draw/{task.protocol}",
     }
+
+
+def directory_csv(model: Model) -> bytes:
+    """The canonical ``directory.csv`` of the model's directory (PROTOCOL §2).
+
+    A column-wise table (a city's or a province's directory) is written from its columns in
+    code order, each distinct value checked once by the canonical writer's field rules (codes
+    by :func:`~generator.protocol.encoding.is_uscc`); the same bytes as :func:`write_csv` over
+    :func:`directory_rows`, which writes any other directory (and any table holding a value
+    the fast path does not accept, so that the error is the writer's)."""
+    by_code = getattr(model.enterprises, "public_columns_by_code", None)
+    if by_code is not None:
+        columns = by_code()
+        if _columns_canonical(columns):
+            lines = map(",".join, zip(*columns, strict=True))
+            body = "\n".join(lines)
+            return header("directory.csv") + (body + "\n" if body else "").encode("utf-8")
+    return write_csv("directory.csv", (
+        (r["code"], r["type"], r["industry"], r["industry_risk"], r["unit"], r["registered"],
+         r["status"]) for r in directory_rows(model)))
+
+
+def _columns_canonical(columns: list[list[str]]) -> bool:
+    codes = columns[0]
+    if any(a >= b for a, b in zip(codes, codes[1:], strict=False)):  # unique, ascending
+        return False
+    if not all(map(is_uscc, codes)):
+        return False
+    kinds = [kind for _name, kind in SCHEMAS["directory.csv"]]
+    for kind, column in zip(kinds[1:], columns[1:], strict=True):
+        for value in set(column):
+            try:
+                if format_field(kind, value) != value:
+                    return False
+            except ValueError:
+                return False
+    return True
 
 
 def directory_rows(model: Model) -> Iterator[dict]:

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..protocol.errors import ProtocolError
+from ..protocol.snapshots import FILES, STORE, full_name, patch_base, patch_name
 from ..tlog.entries import parse_log
 from ..tlog.merkle import HashTree
 from ..tlog.tiles import all_tiles, tiles_at_sizes
@@ -24,6 +26,7 @@ class DrawRecord:
     entries: tuple[dict, ...] = ()
     log_files: Mapping[str, bytes] = field(default_factory=dict)  # "log/…" → bytes
     bundles: Mapping[str, Mapping[str, bytes]] = field(default_factory=dict)  # task → name → bytes
+    snapshots: Mapping[str, bytes] = field(default_factory=dict)  # store file name → bytes
 
 
 def read_record(data_dir: str | Path) -> DrawRecord:
@@ -39,12 +42,38 @@ def read_record(data_dir: str | Path) -> DrawRecord:
     entries = tuple(parse_log(log_bytes)) if log_bytes else ()
     bundles: dict[str, dict[str, bytes]] = {}
     draws = root / "draws"
+    store = root / STORE
     if draws.is_dir():
-        for folder in sorted(p for p in draws.iterdir() if p.is_dir()):
+        for folder in sorted(p for p in draws.iterdir() if p.is_dir() and p != store):
             bundles[folder.name] = {
                 p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()
             }
-    return DrawRecord(log_bytes, entries, log_files, bundles)
+    snapshots = {p.name: p.read_bytes() for p in sorted(store.iterdir()) if p.is_file()} if store.is_dir() else {}
+    return DrawRecord(log_bytes, entries, log_files, bundles, snapshots)
+
+
+def stored_inputs(record: DrawRecord, announce: Mapping | None, bundle: Mapping[str, bytes]
+                  ) -> dict[str, tuple[str, int, tuple[str, ...]]]:
+    """The task's inputs kept in the snapshot store rather than its own folder:
+    {name: (sha256, rows, store file names: the full snapshot, or the patch then its base)}.
+    A name the store lacks is left out (the task then shows and publishes without it)."""
+    out: dict[str, tuple[str, int, tuple[str, ...]]] = {}
+    inputs = (announce or {}).get("inputs") or {}
+    for name in FILES:
+        ref = inputs.get(name) or {}
+        sha = ref.get("sha256")
+        if name in bundle or not isinstance(sha, str):
+            continue
+        if full_name(sha) in record.snapshots:
+            out[name] = (sha, int(ref.get("rows", 0)), (full_name(sha),))
+        elif patch_name(sha) in record.snapshots:
+            try:
+                base = full_name(patch_base(record.snapshots[patch_name(sha)]))
+            except ProtocolError:
+                continue
+            if base in record.snapshots:
+                out[name] = (sha, int(ref.get("rows", 0)), (patch_name(sha), base))
+    return out
 
 
 def log_prefix_files(record: DrawRecord, size: int) -> dict[str, bytes]:

@@ -344,6 +344,24 @@ class DirectoryTable(Mapping[str, Enterprise]):
             yield from zip(c["code"], c["entity_type"], c["industry"], c["industry_risk"],
                            c["unit"], c["registered"], c["status"], strict=True)
 
+    def public_columns_by_code(self) -> list[list[str]]:
+        """The canonical directory.csv columns (code, entity_type, industry, industry_risk,
+        unit, registered as YYYY-MM-DD, status), rows in ascending code order (the canonical
+        order: codes are ASCII), built column-wise without building enterprises."""
+        order = self._perm
+        text = self._sorted.tobytes().decode("ascii")
+        out = [[text[k:k + CODE_WIDTH] for k in range(0, len(text), CODE_WIDTH)]]
+        for name in ("entity_type", "industry", "industry_risk", "unit", None, "status"):
+            if name is None:
+                days, inverse = np.unique(self._registered[order], return_inverse=True)
+                values = [_FROM_ORDINAL(int(d)).isoformat() for d in days.tolist()]
+                out.append([values[c] for c in inverse.tolist()])
+                continue
+            column = self._cat[name]
+            values = column.values
+            out.append([values[c] for c in column.codes[order].tolist()])
+        return out
+
     def _enterprises(self) -> Iterator[Enterprise]:
         for c in self.batches():
             for code, name, et, ind, ir, unit, reg, st, addr, risk, file, row in zip(

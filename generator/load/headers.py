@@ -151,6 +151,8 @@ VOCAB_TERM: Table = {
     "label": ("名称", ("label", "name")),
     "parent": ("上级", ("parent",)),
     "note": ("说明", ("note",)),
+    "same_as": ("同义", ("same_as", "同义于")),
+    "platform": ("平台代码", ("platform",)),
 }
 
 TASK: Table = {

@@ -41,6 +41,11 @@ def load_results(ctx: LoadContext, vocab: Vocabularies, task_ids: set[str],
     return out
 
 
+def file_results(ctx: LoadContext, path: Path, task: str, vocab: Vocabularies) -> tuple[Result, ...]:
+    """The results of one file (its findings go to ``ctx``)."""
+    return _file_results(ctx, path, task, vocab)
+
+
 def task_tables(ctx: LoadContext, folder: str, what: str, task_ids: set[str]):
     """(task id, path) of each ``<folder>/<task>.csv|xlsx``; a task with two files and a file of
     no task are reported (the latter still loaded, so its own rows are checked)."""

@@ -71,11 +71,15 @@ def _load_one(ctx: LoadContext, path: Path, name: str) -> Vocabulary | None:
             continue
         seen_codes.add(code)
         seen_labels.add(label)
-        terms.append(Term(code, label, text(f.get("parent")) or None, text(f.get("note"))))
+        terms.append(Term(code, label, text(f.get("parent")) or None, text(f.get("note")),
+                          text(f.get("same_as")) or None, text(f.get("platform"))))
     for t in terms:
         if t.parent and t.parent not in seen_codes:
             ctx.error("references.vocab", f"词表条目「{t.label}」的上级代码 {t.parent} 不存在",
                       Origin(rel), value=t.parent, fix="改为本词表中已有的代码。")
+        if t.same_as and t.same_as not in seen_codes:
+            ctx.error("references.vocab", f"词表条目「{t.label}」的同义代码 {t.same_as} 不存在",
+                      Origin(rel), value=t.same_as, fix="「同义」填写本词表中另一条目的代码。")
     return Vocabulary(name, tuple(terms), MULTI[name])
 
 

@@ -54,6 +54,7 @@ _FORBIDDEN = {",": "逗号", '"': "引号", "\r": "回车符", "\n": "换行符"
 _MISSING = object()
 _MEMO_MAX = 65_536  # accepted values memoised per column by iter_rows
 Value = str | int | bool | tuple[str, ...] | None
+_MEMO_TYPES = (str, int, bool, datetime.date, type(None))
 
 
 def schema(name: str) -> tuple[tuple[str, str], ...]:
@@ -180,15 +181,30 @@ def write_csv(name: str, rows: Iterable[Sequence[object]]) -> bytes:
     """The canonical bytes of file ``name`` from rows of Python values (any order)."""
     cols = schema(name)
     lines: list[tuple[bytes, bytes]] = []
+    # Speed only: format_field is a pure function of (kind, value), so each column memoises the
+    # fields it has written for hashable values (keyed by type too: True == 1), bounded as
+    # iter_rows' memo is, and a code that passes is_uscc is written at once; failures are
+    # never memoised and raise as before.
+    memos: list[dict] = [{} for _ in cols]
     for n, row in enumerate(rows, start=1):
         if len(row) != len(cols):
             raise ProtocolError("canonical", f"应有 {len(cols)} 个字段，实际 {len(row)} 个", file=name, line=n + 1)
         fields = []
         for c, ((col, kind), value) in enumerate(zip(cols, row, strict=True), start=1):
-            try:
-                fields.append(format_field(kind, value))
-            except ValueError as exc:
-                raise ProtocolError("canonical", f"列 {col}：{exc}", file=name, column=c) from None
+            if kind == "code" and type(value) is str and is_uscc(value):
+                fields.append(value)  # a valid code is always valid text (as in iter_rows)
+                continue
+            memo = memos[c - 1]
+            key = (type(value), value) if type(value) in _MEMO_TYPES else None
+            raw = memo.get(key) if key is not None else None
+            if raw is None:
+                try:
+                    raw = format_field(kind, value)
+                except ValueError as exc:
+                    raise ProtocolError("canonical", f"列 {col}：{exc}", file=name, column=c) from None
+                if key is not None and len(memo) < _MEMO_MAX:
+                    memo[key] = raw
+            fields.append(raw)
         line = ",".join(fields).encode("utf-8")
         lines.append((fields[0].encode("utf-8"), line))
     lines.sort()

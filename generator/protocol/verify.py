@@ -506,6 +506,16 @@ def _audit_public(
     roster = {row[0]: row for row in parse_csv("roster.csv", files["roster.csv"])}
     experts = {row[0]: row for row in parse_csv("experts.csv", files["experts.csv"])}
     g, n_experts = params["group_size"], params["experts"]["count"]
+    recused: dict[str, set[str]] = {}
+    if version(params) == 2 and draw.get("status") == "ok":  # the public can check recusals too
+        codes = [row[0] for row in selected]
+        if "recusals-selected.csv" not in files:
+            r.add("recusals-selected.present", False, "已揭示的协议 2 任务缺少 recusals-selected.csv")
+        else:
+            recused, bad = open_selected(files["recusals-selected.csv"], str(announce.get("recusals_root")),
+                                         directory_codes(files["directory.csv"]), codes)
+            r.add("recusals-selected.proofs", not bad, "；".join(bad[:5]) if bad else
+                  f"recusals-selected.csv 的 {len(recused)} 行都由包含证明对应到公告时的 recusals_root")
     ok_draw = draw.get("status") == "ok"
     problems = []
     for code, inspectors, expert_ids in selected:
@@ -522,6 +532,8 @@ def _audit_public(
         for x in expert_ids:
             if x not in experts or code in experts[x][2]:
                 problems.append(f"{code} 的专家 {x} 不在专家名录中或须回避")
+        for pid in recused.get(code, set()) & set(inspectors + expert_ids):
+            problems.append(f"{code} 的组员 {pid} 在公告时承诺的回避中")
     r.add("selected.csv.groups", not problems, "；".join(problems[:10]) if problems else
           f"selected.csv 的 {len(selected)} 家企业均在抽取范围内，每组 {g} 名有执法资格的人员")
     if publish is not None:

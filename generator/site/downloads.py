@@ -119,6 +119,7 @@ def task_records(view: v.PublicView) -> list[dict]:
         "workdays_late": tv.publication.workdays_late,
         "reassign_count": tv.reassign_count,
         "files": sorted(tv.files),
+        "stored": {n: list(f.paths) for n, f in sorted(tv.stored.items())},
     } for tv in view.tasks]
 
 
@@ -129,6 +130,7 @@ def build_downloads(model: Model, view: v.PublicView) -> dict[str, bytes]:
     for tv in view.tasks:
         for name, content in tv.files.items():
             out[f"draws/{tv.task.id}/{name}"] = content
+    out.update(view.snapshots)  # inputs stored once, by hash (draws/snapshots.d/)
     out.update(view.log_files)
     if view.verify_py:
         out["verify.py"] = view.verify_py
@@ -136,6 +138,7 @@ def build_downloads(model: Model, view: v.PublicView) -> dict[str, bytes]:
     # the in-browser verifier's index of verifiable tasks
     out["draws/index.json"] = to_json({
         tv.task.id: {"mode": tv.task.mode, "files": sorted(tv.files),
+                     "stored": {n: list(f.paths) for n, f in sorted(tv.stored.items())},
                      "announce": dict(tv.announce) if tv.announce else None,
                      "draw": dict(tv.draw) if tv.draw else None,
                      "reassign": [dict(e) for e in tv.reassign],

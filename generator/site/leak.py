@@ -45,7 +45,8 @@ from ..privacy.scan import scan as scan_personal
 from .secret_scan import SecretFinder, unrevealed_commitments
 from .view import PublicView
 
-_CANONICAL_INPUTS = re.compile(r"^draws/[^/]+/(directory|roster|experts|exclusions)\.csv$")
+_CANONICAL_INPUTS = re.compile(r"^draws/([^/]+/(directory|roster|experts|exclusions)\.csv"
+                               r"|snapshots\.d/[0-9a-f]{64}\.(csv|patch))$")
 _MARKUP = (".html", ".htm", ".xml", ".svg")
 
 

@@ -45,8 +45,9 @@ def _sorted(counter: Counter) -> list[tuple[str, int]]:
 def result_counts(model: Model, tv: v.TaskView) -> list[tuple[str, int]]:
     """Count per result value in vocabulary order (multi-valued results count once each)."""
     counts: Counter = Counter()
+    canonical = model.vocab.results.canonical
     for r in tv.results or ():
-        counts.update(r.results)
+        counts.update({canonical(c) for c in r.results})  # variants of one value count once
     return [(t.label, counts[t.code]) for t in model.vocab.results.terms if counts[t.code]]
 
 
@@ -89,8 +90,9 @@ def compute(model: Model, view: v.PublicView) -> Stats:
     for unit, n in by_unit_id.items():
         by_unit[labels.unit_name(model, unit)] += n
     by_code: Counter = Counter()
+    canonical = model.vocab.results.canonical
     for codes, n in result_sets.items():
-        for c in codes:
+        for c in {canonical(c) for c in codes}:  # variants of one value count once
             by_code[c] += n
     result_labels = labels.term_labels(model.vocab.results)
     by_result: Counter = Counter()

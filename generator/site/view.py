@@ -59,6 +59,17 @@ class ListingRow:
 
 
 @dataclass(frozen=True)
+class StoredFile:
+    """A canonical input of a task kept once in the snapshot store (``protocol.snapshots``):
+    the committed hash and rows (from the announce entry) and the store files that give it."""
+
+    name: str  # directory.csv, roster.csv, experts.csv
+    sha256: str
+    rows: int
+    paths: tuple[str, ...]  # site paths: the full snapshot, or the patch then its base
+
+
+@dataclass(frozen=True)
 class TaskView:
     """A task as the public may see it as of the date."""
 
@@ -73,6 +84,7 @@ class TaskView:
     reassign: tuple[Mapping, ...] = ()
     audit: tuple[Mapping, ...] = ()
     files: Mapping[str, bytes] = field(default_factory=dict)  # PROTOCOL §11 names, allowed only
+    stored: Mapping[str, StoredFile] = field(default_factory=dict)  # inputs in the snapshot store
     strata: tuple[StratumView, ...] = ()
     listing: tuple[ListingRow, ...] | None = None  # only when published
     results: tuple[Result, ...] | None = None  # only when published
@@ -110,6 +122,7 @@ class PublicView:
     as_of: dt.date
     tasks: tuple[TaskView, ...]
     log_files: Mapping[str, bytes] = field(default_factory=dict)  # "log/draws.jsonl", ...
+    snapshots: Mapping[str, bytes] = field(default_factory=dict)  # store files by site path
     verify_py: bytes = b""
     embargo: Embargo = Embargo()
 

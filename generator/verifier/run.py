@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..protocol import snapshots
+from ..protocol.errors import ProtocolError
 from ..protocol.listing import parse_listing
 from ..protocol.verify import verify_task
 from ..tlog.anchors import AnchorContext, anchor_checks, anchor_status
@@ -55,10 +57,45 @@ def read_log_files(root: Path) -> dict[str, bytes]:
 
 
 def read_task_files(root: Path, task: str) -> dict[str, bytes]:
+    """The files of the task's own folder ``draws/<task>/`` (inputs kept in the snapshot store
+    are added by :func:`stored_inputs`)."""
     folder = root / "draws" / task
     if not folder.is_dir():
         return {}
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def read_snapshot_file(root: Path, name: str) -> bytes | None:
+    """A file of the snapshot store (``draws/snapshots.d/``), or None."""
+    path = root / snapshots.STORE / name
+    return path.read_bytes() if path.is_file() else None
+
+
+def stored_inputs(root: Path, task: str, announce: Mapping, files: dict[str, bytes],
+                  cache: dict) -> list[Verdict]:
+    """Put into ``files`` each input the task's folder lacks, from the snapshot store by the
+    announce entry's hash (PROTOCOL §11); one verdict per input so obtained. The bytes are then
+    checked like the task's own files (canonical, hash and rows as announced)."""
+    verdicts = []
+    inputs = announce.get("inputs") or {}
+    for name in snapshots.FILES:
+        sha = (inputs.get(name) or {}).get("sha256") if isinstance(inputs, Mapping) else None
+        if name in files or not isinstance(sha, str):
+            continue
+        try:
+            got = snapshots.resolve(lambda n: read_snapshot_file(root, n), sha, cache)
+        except ProtocolError as exc:
+            verdicts.append(Verdict(task, f"snapshot.{name}", False, f"快照库中的 {name} 无法重建：{exc}"))
+            continue
+        if got is None:
+            continue  # reported as a missing input file by the task's checks
+        data, used = got
+        files[name] = data
+        ok = snapshots.sha256_hex(data) == sha
+        verdicts.append(Verdict(task, f"snapshot.{name}", ok,
+                                f"{name} 取自快照库 {'、'.join(used)}，"
+                                + ("重建的字节与公告哈希一致" if ok else "重建的字节与公告哈希不一致")))
+    return verdicts
 
 
 def _tasks_in_log(entries: Sequence[Mapping]) -> list[str]:
@@ -101,6 +138,7 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
         verdicts.append(Verdict("log", c.name, c.ok, c.detail, c.severity))
     entries, _problem = parse_log_prefix(log_files["log/draws.jsonl"])  # problems: reported above
     wanted = list(tasks) or _tasks_in_log(entries)
+    snapshot_cache: dict = {}  # snapshots by hash, shared by the tasks
     anchors = AnchorContext(log_files)
     for task in wanted:
         mine = [e for e in entries if e["task"] == task]
@@ -118,6 +156,7 @@ def verify_root(root: Path, tasks: Sequence[str] = (), since: bytes | None = Non
         for e in entries[: announce["seq"]]:
             earlier.update(v for k, v in e.items() if k in ("commitment", "code"))
         files = read_task_files(root, task)
+        verdicts += stored_inputs(root, task, announce, files, snapshot_cache)
         checks = verify_task(
             files,
             announce,

@@ -92,6 +92,49 @@ async function fetchBytes(url) {
   return new Uint8Array(await r.arrayBuffer());
 }
 
+// ------------------------------------------------------------------------------- snapshot store
+
+const SNAPSHOT_FILES = ["directory.csv", "roster.csv", "experts.csv"];
+const PATCH_MAGIC = "gongshi-snapshot-patch 1";
+
+/** The bytes of snapshot `sha` from draws/snapshots.d/: `<sha>.csv`, or `<sha>.patch` applied to
+ * its base (same steps as generator/protocol/snapshots.py); null when the store has neither.
+ * The caller checks the bytes against the announce entry's hash. */
+async function snapshotBytes(root, sha) {
+  if (!/^[0-9a-f]{64}$/.test(sha)) return null;
+  const store = `${root}draws/snapshots.d/`;
+  const full = await fetchBytes(`${store}${sha}.csv`);
+  if (full) return full;
+  const patch = await fetchBytes(`${store}${sha}.patch`);
+  if (!patch) return null;
+  const lines = dec.decode(patch).split("\n");
+  const m = /^base ([0-9a-f]{64})$/.exec(lines[1] || "");
+  if (lines[0] !== PATCH_MAGIC || !m || lines[lines.length - 1] !== "") throw new Error(`${sha}.patch 不是快照增量文件`);
+  const base = await fetchBytes(`${store}${m[1]}.csv`);
+  if (!base) throw new Error(`增量文件的基础快照 ${m[1]}.csv 不存在`);
+  const baseLines = dec.decode(base).split("\n");
+  baseLines.pop();
+  const head = baseLines.shift();
+  const rows = new Map(baseLines.map((l) => [l.split(",", 1)[0], l]));
+  let prev = null;
+  for (const line of lines.slice(2, -1)) {
+    const op = line[0], row = line.slice(1), key = row.split(",", 1)[0];
+    if (prev !== null && !(bytesLess(enc.encode(prev), enc.encode(key)))) throw new Error(`${sha}.patch 的行未按首列排序`);
+    prev = key;
+    if (op === "-" && key === row && rows.has(key)) rows.delete(key);
+    else if (op === "+" && row) rows.set(key, row);
+    else throw new Error(`${sha}.patch 有无法识别的行`);
+  }
+  const keys = [...rows.keys()].map((k) => [enc.encode(k), k]).sort((a, b) => (bytesLess(a[0], b[0]) ? -1 : 1));
+  return enc.encode(head + "\n" + keys.map(([, k]) => rows.get(k) + "\n").join(""));
+}
+
+function bytesLess(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return a.length < b.length;
+}
+
 // ------------------------------------------------------------------------------- protocol
 
 function meets(row, c) {
@@ -160,8 +203,6 @@ export async function verifyTask(root, taskId, selfCode) {
   const files = {};
   await Promise.all(names.concat(v2names).map(async (n) => { files[n] = await fetchBytes(base + n); }));
   const logBytes = await fetchBytes(`${root}log/draws.jsonl`);
-  const missing = names.filter((n) => !files[n] && !(n === "results.csv"));
-  if (missing.length) add("文件齐全", false, [`缺少文件：${missing.join("、")}`]);
   if (!logBytes) { add("抽取日志", false, ["无法读取 log/draws.jsonl"]); return { checks, self: null }; }
 
   // 1. the log chain
@@ -188,6 +229,17 @@ export async function verifyTask(root, taskId, selfCode) {
   const reveal = mine.find((e) => e.type === "reveal");
   const publish = mine.filter((e) => e.type === "publish").pop();
   const reassigns = mine.filter((e) => e.type === "reassign");
+  if (announce) {
+    // inputs kept once in the snapshot store, by the announce entry's hash (protocol §18)
+    for (const n of SNAPSHOT_FILES) {
+      const want = (announce.inputs || {})[n];
+      if (files[n] || !want) continue;
+      try { files[n] = await snapshotBytes(root, want.sha256); }
+      catch (err) { add(`快照库（${n}）`, false, [String(err.message || err)]); }
+    }
+  }
+  const missing = names.filter((n) => !files[n] && !(n === "results.csv"));
+  if (missing.length) add("文件齐全", false, [`缺少文件：${missing.join("、")}`]);
   if (!announce || !draw || !reveal) {
     add("日志记录", false, ["日志中缺少本任务的公告、抽取或揭示记录"]);
     return { checks, self: null };
