@@ -69,3 +69,16 @@ def test_archive_members_are_scanned_as_the_files_they_hold():
     assert [(x.file, x.value) for x in found] == [
         (f"{downloads.ARCHIVE}:{downloads.ARCHIVE_FOLDER}/draws/t/listing.csv", code)]
     assert scan_file(scanner, downloads.ARCHIVE, b"PK\x03\x04 broken " + code.encode())
+
+
+def test_embargoed_codes_and_names_are_found_however_spaced_or_written():
+    """The normaliser in front of the embargo: spaces, dots, dashes, full-width and zero-width
+    characters put into a code or a name do not hide it (codes stay allowed in snapshots)."""
+    code = "91410381MA00000015"
+    s = Scanner({"未公示的抽取名单代码": {code}, "未公示企业名称": {"示例区华兴商贸有限公司"},
+                 "未公示的抽取名单企业名称": {"示例区华兴商贸有限公司"}})
+    for text in ("<td>９１４１ ０３８１-ＭＡ００ ０００ ０１５</td>", "代码 9141.0381.MA00.0000.15",
+                 "<p>示例区 华兴\u200b商贸·有限公司</p>"):
+        assert s.scan_text("tasks/x/index.html", text), text
+    assert not s.scan_bytes("draws/t/directory.csv", "９１４１ ０３８１ＭＡ０００００１５\n".encode())
+    assert not s.scan_text("a.html", "<td>9141 0381</td><td>MA00000016</td>")

@@ -62,3 +62,26 @@ def normalise(text: str, *, lines: bool = True) -> str:
     text = _PREFIX.sub("+86", text)
     text = _AREA.sub(r"\1-", text)
     return (_JOIN_LINES if lines else _JOIN_LINE).sub("", text)
+
+
+#: What NFKC leaves of the separators besides whitespace: removed by :func:`squeeze`
+_SQUEEZED = tuple(sorted({c for c in map(chr, range(0x2000, 0x3100)) if re.fullmatch(
+    f"[{SEPARATOR}]", c) and unicodedata.normalize("NFKC", c) == c and not c.isspace()}
+    | set("-._\u00b7\u0387\u058a\u05be\u1400\u1806\ufe58\ufe63")))
+
+
+def squeeze(text: str, *, nfkc: bool = False) -> str:
+    """The form codes and names are matched in, whatever spaces were put into them: NFKC
+    (``nfkc``: already done), every space, dot, dash and invisible character removed, upper
+    case.
+
+    >>> squeeze("９１４１ ０３８１-ma\u200b00·0001 5")
+    '91410381MA0000015'
+    """
+    text = "".join((text if nfkc else unicodedata.normalize("NFKC", text)).split())
+    for ch in _SQUEEZED:
+        if ch in text:
+            text = text.replace(ch, "")
+    if not text.isprintable():  # format characters (whitespace is gone)
+        text = _INVISIBLE.sub("", text)
+    return text.upper()

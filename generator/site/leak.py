@@ -41,6 +41,7 @@ import ahocorasick
 from ..fileio import read_cached, write_cached
 from ..model import Model
 from ..privacy import WHAT, find
+from ..privacy.normalise import squeeze
 from ..privacy.scan import mask_markup
 from ..privacy.scan import scan as scan_personal
 from .secret_scan import SecretFinder, unrevealed_commitments
@@ -72,11 +73,14 @@ def _inflate(data: bytes) -> bytes:
 
 
 #: Part of the scanner's digest: files scanned by an older scanner are scanned again.
-SCAN_VERSION = 5
+SCAN_VERSION = 6
 COMMITMENTS = "未揭示任务的承诺"  # "commitment:n" per unrevealed task (secret_scan)
 #: Numbers the site publishes on purpose (the office's own 联系方式), as the rules give them.
 PUBLIC_NUMBERS = "公开的联系电话"
-_NOT_MATCHED = (COMMITMENTS, PUBLIC_NUMBERS)
+#: Names of the embargo (selected, not yet published): also matched squeezed, like the codes
+SQUEEZED_NAMES = "未公示的抽取名单企业名称"
+_NOT_MATCHED = (COMMITMENTS, PUBLIC_NUMBERS, SQUEEZED_NAMES)
+_CODES = "未公示的抽取名单代码"
 #: Invisible characters a reader does not see: dropped before matching.
 INVISIBLE = "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e" \
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
@@ -200,6 +204,7 @@ def forbidden_values(model: Model, view: PublicView) -> dict[str, set[str]]:
         "未公示的抽取名单代码": set(view.embargo.codes) - published_codes,
         COMMITMENTS: {f"{c}:{n}" for c, n in unrevealed_commitments(view).items()},
         PUBLIC_NUMBERS: {h.value for h in find(model.portal.contact or "")},
+        SQUEEZED_NAMES: {n for n in embargo_names if len(n) >= SUBSTRING_MIN},
     }
     return rules
 
@@ -273,6 +278,17 @@ class Scanner:
         self.finder = SecretFinder({v.rsplit(":", 1)[0]: int(v.rsplit(":", 1)[1])
                                     for v in rules.get(COMMITMENTS, ())})
         self.public_numbers = frozenset(rules.get(PUBLIC_NUMBERS, ()))
+        # the embargo's codes and names, squeezed (generator.privacy.normalise.squeeze): found
+        # with spaces, dots, dashes or full-width characters put into them
+        squeezed = {squeeze(v): (_CODES, v) for v in rules.get(_CODES, ())}
+        squeezed.update((squeeze(v), ("未公示企业名称", v)) for v in rules.get(SQUEEZED_NAMES, ()))
+        squeezed = {k: v for k, v in squeezed.items() if len(k) >= SUBSTRING_MIN}
+        self._squeezed = None
+        if squeezed and not _raw:
+            self._squeezed = ahocorasick.Automaton()
+            for key, payload in sorted(squeezed.items()):
+                self._squeezed.add_word(key, payload)
+            self._squeezed.make_automaton()
         for rule, values in rules.items():
             if rule in ("未揭示的秘密或签值", *_NOT_MATCHED):
                 continue
@@ -300,7 +316,7 @@ class Scanner:
         invisible characters; ``canonical``: a published input file; ``personal``: the
         personal-data rules too (:meth:`personal`; ``text`` is markup)."""
         plain = readable(text)
-        leaks = self._match(rel, plain, canonical)
+        leaks = self._match(rel, plain, canonical) + self._match_squeezed(rel, plain, canonical)
         if personal:
             masked = mask_markup(text)
             leaks += self.personal(rel, plain if masked is text else readable(masked))
@@ -310,6 +326,12 @@ class Scanner:
             leaks += [Leak(rel, rule, value)
                       for rule, value in self.finder.find(layer.encode("utf-8", "surrogatepass"))]
         return leaks
+
+    def _match_squeezed(self, rel: str, text: str, canonical: bool) -> list[Leak]:
+        if self._squeezed is None:
+            return []
+        return [Leak(rel, rule, value) for _end, (rule, value) in self._squeezed.iter(squeeze(text))
+                if not (canonical and rule == _CODES)]
 
     def _match(self, rel: str, text: str, canonical: bool) -> list[Leak]:
         leaks: list[Leak] = []
@@ -347,7 +369,7 @@ class Scanner:
         text = data.decode("utf-8", "replace")
         plain = readable(text)
         canonical = bool(_CANONICAL_INPUTS.match(rel))
-        leaks = self._match(rel, plain, canonical)
+        leaks = self._match(rel, plain, canonical) + self._match_squeezed(rel, plain, canonical)
         layers = [data]
         if plain != text:
             if self.raw is not None:

@@ -34,7 +34,7 @@ import ahocorasick
 from ..model import Model
 from ..protocol.errors import ProtocolError
 from ..protocol.listing import parse_listing
-from ..privacy.charclasses import INVISIBLE, SEPARATOR
+from ..privacy.normalise import squeeze
 from . import leak
 from .leak import Leak
 from .view import PublicView
@@ -45,28 +45,10 @@ PEOPLE = "未揭示检查组的检查人员或专家姓名"
 PEOPLE_TOKENS = PEOPLE + "（整词）"  # names matched only as whole tokens; reported as PEOPLE
 PERSON_MIN = 3  # person names of this length or longer are looked for inside any text
 _LISTING = re.compile(r"^listing-([0-9]+)\.csv$")
-_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
-#: What NFKC leaves of the separators (besides spaces): removed by squeeze, one fast pass each
-_SQUEEZED = tuple(sorted({c for c in map(chr, range(0x2000, 0x3100)) if re.fullmatch(
-    f"[{SEPARATOR}]", c) and unicodedata.normalize("NFKC", c) == c and not c.isspace()}
-    | set("-._\u00b7\u0387\u058a\u05be\u1400\u1806\ufe58\ufe63")))
-
 
 def default_secrets_dir(data_dir: str | Path) -> Path:
     """``secrets/`` next to the data folder (where ``gongshi commit`` keeps them)."""
     return Path(data_dir).resolve().parent / "secrets"
-
-
-def squeeze(text: str, *, nfkc: bool = False) -> str:
-    """NFKC (``nfkc``: already done), every space, dot, dash and invisible character removed,
-    upper case."""
-    text = "".join((text if nfkc else unicodedata.normalize("NFKC", text)).split())
-    for ch in _SQUEEZED:
-        if ch in text:
-            text = text.replace(ch, "")
-    if not text.isprintable():  # format characters (whitespace is gone)
-        text = _INVISIBLE.sub("", text)
-    return text.upper()
 
 
 def _listings(folder: Path) -> list[bytes]:
