@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-from test_portal import ARGS, CHROMIUM, _serve  # noqa: E402
+from browser_helpers import CHROMIUM, serve  # noqa: E402
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def patched_site(tmp_path_factory) -> tuple[Path, str]:
 
 
 def _verify(browser, site: Path, task: str) -> str:
-    server, url = _serve(site)
+    server, url = serve(site)
     try:
         page = browser.new_page()
         page.goto(url + f"verify/?task={task}")
@@ -51,16 +51,6 @@ def _verify(browser, site: Path, task: str) -> str:
     finally:
         server.shutdown()
     return text
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_browser_verifier_rebuilds_a_patched_directory(browser, patched_site, tmp_path):
