@@ -94,6 +94,6 @@ def run_operation(args: argparse.Namespace, operation: Callable[[Workspace, Mode
     except DrawRefused as exc:
         print(f"gongshi：{exc}", file=sys.stderr)
         return 1
-    print(f"已写入抽取日志第 {entry['seq']} 条（{entry['type']}，任务 {entry['task']}），"
+    print(f"已写入抽取日志第 {entry['seq'] + 1} 条（{entry['type']}，任务 {entry['task']}），"
           f"时间 {bj_time(entry['time'])}，条目哈希 {entry['hash']}。")
     return 0

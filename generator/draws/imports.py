@@ -23,7 +23,7 @@ from ..load.results import row_code
 from ..model import Model
 from ..protocol.encoding import sha256_hex
 from .logio import append_entry, exclusive
-from .workspace import DrawRefused, Workspace
+from .workspace import DrawRefused, Workspace, bj_time
 
 HEADER = b"code,inspectors\n"
 
@@ -110,7 +110,7 @@ def import_list(ws: Workspace, model: Model, task_id: str, path: Path, correctio
     entries = ws.task_entries(task_id)
     for e, what in ((entries.publish, "公示结果"), (entries.cancel, "取消")):
         if e is not None:
-            raise DrawRefused(f"任务 {task_id} 已于 {e['time']} {what}，不能再导入名单。")
+            raise DrawRefused(f"任务 {task_id} 已于 {bj_time(e['time'])} {what}，不能再导入名单。")
     rows = read_list(model, Path(path))
     data = canonical_list(rows)
     previous = entries.imported
@@ -121,12 +121,12 @@ def import_list(ws: Workspace, model: Model, task_id: str, path: Path, correctio
     if previous is not None:
         if not correction:
             raise DrawRefused(
-                f"任务 {task_id} 的名单已于 {previous['time']} 导入（日志第 {previous['seq']} 条，{previous['rows']} 家），"
+                f"任务 {task_id} 的名单已于 {bj_time(previous['time'])} 导入（日志第 {previous['seq'] + 1} 条，{previous['rows']} 家），"
                 "不能再次导入。若名单确需更正，请用 --更正 \"更正原因\" 再导入：更正会作为新的一条公开记录，"
                 "写明改了什么。")
         old = parse_canonical(ws.secret_files(task_id).get(f"imported-{previous['seq']}.csv", HEADER))
         if old == rows:
-            raise DrawRefused(f"新名单与日志第 {previous['seq']} 条导入的名单完全相同，无需更正。")
+            raise DrawRefused(f"新名单与日志第 {previous['seq'] + 1} 条导入的名单完全相同，无需更正。")
         fields["corrects"] = previous["seq"]
         fields["change"] = _change(old, rows, correction)
     elif correction:

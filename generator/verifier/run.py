@@ -206,7 +206,7 @@ def verify_imported(task: str, imports: Sequence[Mapping], mine: Sequence[Mappin
         out.append(Verdict(task, "import.list", ok,
                            f"imported.csv 的 SHA-256 {got}（{rows} 行）"
                            + ("与" if ok else "与日志不符：")
-                           + f"日志第 {last['seq']} 条记录的 {last['list_sha256']}（{last['rows']} 行）"
+                           + f"日志第 {last['seq'] + 1} 条记录的 {last['list_sha256']}（{last['rows']} 行）"
                            + ("一致" if ok else "")))
     results = files.get("results.csv")
     got = hashlib.sha256(results).hexdigest() if results is not None else None

@@ -214,13 +214,13 @@ export async function verifyTask(root, taskId, selfCode, opts = {}) {
   const lines = dec.decode(logBytes).split("\n").filter((l) => l.length);
   for (let i = 0; i < lines.length; i++) {
     let e;
-    try { e = JSON.parse(lines[i]); } catch { chainDiffs.push(`第 ${i} 行不是合法 JSON`); continue; }
+    try { e = JSON.parse(lines[i]); } catch { chainDiffs.push(`第 ${i + 1} 行不是合法 JSON`); continue; }
     const { hash, ...body } = e;
-    if (jcs(e) !== lines[i]) chainDiffs.push(`第 ${i} 条记录不是规范 JSON（RFC 8785）`);
+    if (jcs(e) !== lines[i]) chainDiffs.push(`第 ${i + 1} 条记录不是规范 JSON（RFC 8785）`);
     const h = hex(await sha256(enc.encode(jcs(body))));
-    if (h !== hash) chainDiffs.push(`第 ${i} 条记录哈希应为 ${h}，记录中为 ${hash}`);
-    if (e.prev !== prev) chainDiffs.push(`第 ${i} 条记录的 prev 与上一条哈希不符`);
-    if (e.seq !== i) chainDiffs.push(`第 ${i} 条记录序号为 ${e.seq}`);
+    if (h !== hash) chainDiffs.push(`第 ${i + 1} 条记录哈希应为 ${h}，记录中为 ${hash}`);
+    if (e.prev !== prev) chainDiffs.push(`第 ${i + 1} 条记录的 prev 与上一条哈希不符`);
+    if (e.seq !== i) chainDiffs.push(`第 ${i + 1} 条记录的 seq 为 ${e.seq}，应为 ${i}`);
     prev = hash;
     entries.push(e);
   }
