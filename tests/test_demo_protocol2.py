@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from generator.draws.snapshots import task_inputs
 from generator.protocol import groups, recusals
 from generator.protocol.canonical import parse_csv
 from generator.protocol.listing import parse_listing
@@ -29,7 +30,12 @@ def test_2023_08_is_a_revealed_protocol_2_task_with_units_scope_and_a_reassignme
 
 def test_2023_08_groups_include_expertise_swaps():
     params = json.loads((TASK / "params.json").read_bytes())
-    files = {n: (TASK / n).read_bytes() for n in ("directory.csv", "roster.csv", "experts.csv")}
+    entries = [json.loads(x) for x in (ROOT / "data/log/draws.jsonl").read_text().splitlines()]
+    announce = next(e for e in entries if e["task"] == "2023-08" and e["type"] == "announce")
+    # the inputs as committed: the task's own copies, else the snapshot store by their hashes
+    files = task_inputs(ROOT / "data", announce, {})
+    files.update({n: (TASK / n).read_bytes() for n in ("directory.csv", "roster.csv", "experts.csv")
+                  if (TASK / n).exists()})
     rows = parse_csv("recusals-selected.csv", (TASK / "recusals-selected.csv").read_bytes())
     files = recusals.merged(files, {r[0]: set(r[2]) for r in rows})
     code = bytes.fromhex((TASK / "code.txt").read_text().strip())

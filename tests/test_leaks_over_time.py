@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,10 @@ SECRETS = ROOT / "secrets"
 DATES = [dt.date(2023, 4, 1), dt.date(2023, 5, 10), dt.date(2023, 6, 1), dt.date(2023, 8, 1),
          dt.date(2023, 10, 1), dt.date(2023, 12, 29)]
 BEIJING = dt.timezone(dt.timedelta(hours=8))
-CODES_ALLOWED = re.compile(r"^draws/([^/]+/(directory|roster|experts|exclusions)\.csv"
+# the verification archive (gongshi-verify.zip) is read member by member, under
+# gongshi-verify.zip/<its path>: the same rules hold inside it as on the site
+IN_ARCHIVE = r"(?:gongshi-verify\.zip/)?"
+CODES_ALLOWED = re.compile(rf"^{IN_ARCHIVE}draws/([^/]+/(directory|roster|experts|exclusions)\.csv"
                            r"|snapshots\.d/[0-9a-f]{64}\.(csv|patch))$")
 ID_CARD = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
                      r"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
@@ -196,9 +200,16 @@ def sites() -> dict[dt.date, dict[str, str]]:
     for day, proc in procs.items():
         assert proc.returncode == 0, (day, proc.stderr[-3000:])
         root = base / day.isoformat()
-        out[day] = {p.relative_to(root).as_posix(): readable(p.relative_to(root).as_posix(),
-                                                             p.read_bytes())
-                    for p in sorted(root.rglob("*")) if p.is_file()}
+        files = {p.relative_to(root).as_posix(): readable(p.relative_to(root).as_posix(),
+                                                          p.read_bytes())
+                 for p in sorted(root.rglob("*")) if p.is_file()}
+        for rel in [r for r in files if r.endswith(".zip")]:
+            files[rel] = ""
+            with zipfile.ZipFile(root / rel) as archive:
+                for info in archive.infolist():
+                    inner = info.filename.split("/", 1)[-1]
+                    files[f"{rel}/{inner}"] = readable(inner, archive.read(info))
+        out[day] = files
     return out
 
 
@@ -363,5 +374,6 @@ def test_no_recusal_pair_of_an_unselected_enterprise(sites, recusal_pairs, day):
     everywhere = set().union(*(_selected_on_site(files, t) for t in tasks))
     hidden = {c for _i, c in recusal_pairs if c not in everywhere}
     assert hidden
-    allowed = re.compile(r"^draws/[^/]+/(directory|exclusions)\.csv$")
+    allowed = re.compile(rf"^{IN_ARCHIVE}draws/([^/]+/(directory|exclusions)\.csv"
+                         r"|snapshots\.d/[0-9a-f]{64}\.(csv|patch))$")
     assert not _hits(files, hidden, allowed)

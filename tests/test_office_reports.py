@@ -16,7 +16,7 @@ from generator.office.report import FIELDS, _values
 from generator.site.build import build_site
 
 AS_OF = dt.date(2023, 12, 29)
-_TABLE = re.compile(r'<table class="gs-summary" data-year="(\d+)" data-by="(\w+)">(.*?)</table>', re.S)
+_TABLE = re.compile(r'<table class="gs-summary[^"]*" data-year="(\d+)" data-by="(\w+)">(.*?)</table>', re.S)
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
 
