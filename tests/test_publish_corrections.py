@@ -80,7 +80,7 @@ def test_publish_unchanged_is_a_noop_and_a_correction_keeps_the_verdict(demo_cop
     page = (build_site(str(demo.data), AS_OF, tmp_path / "site3") / "tasks" / TASK / "index.html")
     html = page.read_text(encoding="utf-8")
     assert "更正记录" in html and "录入错误：第 2 行结果应为责令改正" in html
-    assert "按时公示" in html and "2023-12-28 10:00" in html
+    assert "按时公示" in html and "2023年12月28日 10:00" in html
 
     # and the standalone verifier accepts the corrected log
     code, _out, err = run_verify(capsys, tmp_path / "site3")
